@@ -2,9 +2,9 @@ package authing
 
 import (
 	"errors"
-	"time"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
