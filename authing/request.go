@@ -41,11 +41,11 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // envelope is Authing's answer around every result.
 type envelope struct {
-	StatusCode int             `json:"statusCode"`
-	Message    string          `json:"message"`
-	APICode    int             `json:"apiCode"`
-	RequestID  string          `json:"requestId"`
-	Data       jsontext.Value  `json:"data"`
+	StatusCode int            `json:"statusCode"`
+	Message    string         `json:"message"`
+	APICode    int            `json:"apiCode"`
+	RequestID  string         `json:"requestId"`
+	Data       jsontext.Value `json:"data"`
 }
 
 // lenient decodes answers the way encoding/json does: duplicate names and
