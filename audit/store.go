@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -135,15 +136,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (Store, error) {
 		s   *sqlStore
 		err error
 	)
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		s, err = openPostgres(ctx, dsn, o)
-	default:
-		path := strings.TrimPrefix(dsn, "sqlite:")
-		if path == "" {
-			path = DefaultDSN
-		}
+	if path, ok := SQLitePath(dsn); ok {
 		s, err = openSQLite(ctx, path, o)
+	} else {
+		s, err = openPostgres(ctx, dsn, o)
 	}
 	if err != nil {
 		return nil, err
@@ -154,19 +150,34 @@ func Open(ctx context.Context, dsn string, opts ...Option) (Store, error) {
 	return s, nil
 }
 
-// DescribeDSN returns dsn without any password, for messages.
-func DescribeDSN(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		rest := dsn[i+3:]
-		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
-			user := rest[:at]
-			if c := strings.Index(user, ":"); c >= 0 {
-				user = user[:c] + ":[REDACTED]"
-			}
-			return dsn[:i+3] + user + rest[at:]
-		}
+// SQLitePath reports whether dsn selects SQLite and, if so, the database
+// file path ("" means DefaultDSN).
+func SQLitePath(dsn string) (string, bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", false
 	}
-	return dsn
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		path = DefaultDSN
+	}
+	return path, true
+}
+
+// DescribeDSN returns dsn without any password (user info or a password
+// query parameter), for messages.
+func DescribeDSN(dsn string) string {
+	if _, ok := SQLitePath(dsn); ok {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable postgres dsn)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 func wrapf(err error, format string, args ...any) error {
