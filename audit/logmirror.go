@@ -25,6 +25,7 @@ type logMirror struct {
 
 func (m *logMirror) Append(ctx context.Context, r *Record) error {
 	if err := m.Store.Append(ctx, r); err != nil {
+		m.logFailure(r, err)
 		return err
 	}
 	m.logRecord(r)
@@ -33,6 +34,7 @@ func (m *logMirror) Append(ctx context.Context, r *Record) error {
 
 func (m *logMirror) CreateApproval(ctx context.Context, a *Approval, rec *Record) error {
 	if err := m.Store.CreateApproval(ctx, a, rec); err != nil {
+		m.logFailure(rec, err)
 		return err
 	}
 	m.logRecord(rec)
@@ -42,10 +44,22 @@ func (m *logMirror) CreateApproval(ctx context.Context, a *Approval, rec *Record
 func (m *logMirror) TransitionApproval(ctx context.Context, id string, from, to State, decidedBy string, rec *Record) (*Approval, error) {
 	a, err := m.Store.TransitionApproval(ctx, id, from, to, decidedBy, rec)
 	if err != nil {
+		m.logFailure(rec, err)
 		return nil, err
 	}
 	m.logRecord(rec)
 	return a, nil
+}
+
+// logFailure notes a record that was not stored. Only identifying fields are
+// logged: the record was not redacted by the store.
+func (m *logMirror) logFailure(r *Record, err error) {
+	if r == nil {
+		return
+	}
+	m.log.Error().Err(err).Str("event", "audit_append_failed").Str("phase", string(r.Phase)).
+		Str("caller", r.Caller).Str("operation", r.Operation).Str("approval_id", r.ApprovalID).
+		Msg("audit record not stored")
 }
 
 // logRecord writes one line for a stored record. Every value logged here was

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
 )
 
 var postgresDialect = &dialect{
@@ -25,13 +26,23 @@ const migrationLockKey = 0x6175646974 // "audit"
 
 // openPostgres connects to dsn and migrates the schema found through the
 // connection's search_path (add "?search_path=myschema" to use a schema
-// other than public).
+// other than public). Sessions use synchronous_commit=on, so a commit
+// returns only once the WAL is flushed, unless the DSN sets another value.
 func openPostgres(ctx context.Context, dsn string, o options) (*sqlStore, error) {
 	where := DescribeDSN(dsn)
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, wrapf(err, "audit: postgres %s: open", where)
+		return nil, fmt.Errorf("audit: postgres %s: bad dsn: %w", where, err)
 	}
+	if _, set := cfg.RuntimeParams["synchronous_commit"]; !set {
+		cfg.RuntimeParams["synchronous_commit"] = "on"
+	} else if v := cfg.RuntimeParams["synchronous_commit"]; v == "off" || v == "local" {
+		o.oplog.Warn().Str("synchronous_commit", v).Msg("audit: postgres dsn weakens commit durability; appends may be lost on a crash")
+	}
+	if _, set := cfg.RuntimeParams["application_name"]; !set {
+		cfg.RuntimeParams["application_name"] = "authingops-audit"
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	if err := db.PingContext(ctx); err != nil {

@@ -63,6 +63,9 @@ func (s *sqlStore) prepare(r *Record) (*Record, error) {
 
 // submit queues j and waits for its commit.
 func (s *sqlStore) submit(ctx context.Context, j *job) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("audit: append not queued: %w", err)
+	}
 	j.result = make(chan error, 1)
 	s.mu.RLock()
 	if s.closed {
@@ -143,6 +146,7 @@ func (s *sqlStore) commitJobs(batch []*job) {
 		}
 		return
 	}
+	s.opts.oplog.Warn().Err(err).Int("batch", len(batch)).Msg("audit: batched commit failed; retrying each append alone")
 	for _, j := range batch {
 		j.result <- s.commitTx([]*job{j})
 	}

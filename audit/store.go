@@ -95,7 +95,8 @@ type Option func(*options)
 
 type options struct {
 	redactor *Redactor
-	logger   *zerolog.Logger
+	logger   *zerolog.Logger // record mirror
+	oplog    zerolog.Logger  // operational messages
 	clock    func() time.Time
 	maxBatch int
 }
@@ -105,7 +106,8 @@ type options struct {
 func WithRedactor(r *Redactor) Option { return func(o *options) { o.redactor = r } }
 
 // WithLogger mirrors every appended record to l (see [WithLogMirror]) and
-// uses l for the store's operational messages.
+// uses l for the store's operational messages. Without it, operational
+// messages go to the logger in Open's context (zerolog.Ctx), if any.
 func WithLogger(l zerolog.Logger) Option { return func(o *options) { o.logger = &l } }
 
 // WithClock sets the clock used for record and approval times (tests).
@@ -125,6 +127,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (Store, error) {
 	o := options{clock: time.Now, maxBatch: 256}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	o.oplog = *zerolog.Ctx(ctx)
+	if o.logger != nil {
+		o.oplog = *o.logger
 	}
 	if o.redactor == nil {
 		o.redactor = NewRedactor(nil)
