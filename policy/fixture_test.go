@@ -51,16 +51,26 @@ func starterEngine(t testing.TB) *Engine {
 	return e
 }
 
-func TestSmoke(t *testing.T) {
-	e := starterEngine(t)
-	t.Log(e.Schema().Text())
-	for _, r := range []Request{
-		{Caller: "slack:T1/U1", Operation: "delete_users_batch"},
-		{Caller: "slack:T1/U1", Operation: "update_user"},
-		{Caller: "mcp:claude-desktop", Operation: "create_group"},
-		{Caller: "slack:T1/U1", Operation: "get_access_key_list"},
-		{Caller: "slack:T9/U9", Operation: "list_users"},
-	} {
-		t.Logf("%+v -> %+v", r, e.Decide(t.Context(), r))
-	}
+// testEntities registers a few callers for hand-written test policies.
+const testEntities = `groups:
+  - id: admins
+  - id: oncall
+    parents: [admins]
+callers:
+  - id: slack:T1/U1
+    name: Alice
+    email: alice@example.com
+    groups: [oncall]
+  - id: slack:T1/U2
+    name: Bob
+  - id: cli:root
+  - id: mcp:bot
+`
+
+// loadText loads one policy file with testEntities.
+func loadText(t testing.TB, policy string) (*Set, error) {
+	t.Helper()
+	return Load(fixtureSchema(t), FromFiles(
+		[]File{{Name: "test.cedar", Data: []byte(policy)}},
+		&File{Name: "entities.yaml", Data: []byte(testEntities)}))
 }

@@ -96,7 +96,7 @@ func (set *Set) compile(f File, p *cedar.Policy, end int) (*compiled, LoadErrors
 
 	var errs LoadErrors
 	verr := set.schema.validator.Policy("", (*xast.Policy)(p.AST()))
-	msgs := flatten(verr)
+	msgs := mergeMessages(flatten(verr))
 	for _, m := range msgs {
 		if m == msgNoApplicableAction && len(msgs) > 1 {
 			continue // a consequence of an unknown action, already reported
@@ -212,8 +212,58 @@ func flatten(err error) []string {
 	return []string{err.Error()}
 }
 
+var (
+	attrOnTypes   = regexp.MustCompile("^(attribute `[^`]+`|unable to guarantee safety of access to optional attribute `[^`]+`) on entity types? (.+?)( not found)?$")
+	attrInContext = regexp.MustCompile("^attribute `([^`]+)` in context for .* not found$")
+)
+
+// mergeMessages folds the validator's per-type and per-action variants of one
+// problem into one message, keeping first-seen order.
+func mergeMessages(msgs []string) []string {
+	var out []string
+	typesOf := map[string]*[]string{}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		if c := attrInContext.FindStringSubmatch(m); c != nil {
+			m = fmt.Sprintf("attribute `%s` not found in context (it has surface, transport, channel, dryRun, approvals, targets)", c[1])
+		}
+		if c := attrOnTypes.FindStringSubmatch(m); c != nil {
+			key := c[1] + "\x00" + c[3]
+			if ts, ok := typesOf[key]; ok {
+				*ts = append(*ts, strings.Split(strings.ReplaceAll(c[2], "`", ""), ", ")...)
+				continue
+			}
+			ts := strings.Split(strings.ReplaceAll(c[2], "`", ""), ", ")
+			typesOf[key] = &ts
+			out = append(out, key)
+			continue
+		}
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	for i, m := range out {
+		ts, ok := typesOf[m]
+		if !ok {
+			continue
+		}
+		head, tail, _ := strings.Cut(m, "\x00")
+		list := slices.Compact(slices.Sorted(slices.Values(*ts)))
+		word := "type"
+		if len(list) > 1 {
+			word = "types"
+		}
+		out[i] = fmt.Sprintf("%s on entity %s %s%s", head, word, strings.Join(list, ", "), tail)
+	}
+	return out
+}
+
 // parsePos matches the position cedar-go's parser puts in its errors.
 var parsePos = regexp.MustCompile(`^(?:parser error: )?parse error at <input>:(\d+):(\d+) `)
+
+// exactGot matches cedar-go's "expected this token" message.
+var exactGot = regexp.MustCompile(`^"[^"]*": exact got (.*) want (.*)$`)
 
 // parseLoadError turns a cedar-go parse error into a LoadError.
 func parseLoadError(file string, err error) *LoadError {
@@ -223,6 +273,10 @@ func parseLoadError(file string, err error) *LoadError {
 		le.Line, _ = strconv.Atoi(m[1])
 		le.Column, _ = strconv.Atoi(m[2])
 		msg = msg[len(m[0]):]
+		if g := exactGot.FindStringSubmatch(msg); g != nil {
+			msg = fmt.Sprintf("unexpected %q, want %q", g[1], g[2])
+		}
+		msg = strings.TrimPrefix(msg, `"": `)
 	} else {
 		msg = strings.TrimPrefix(msg, "parser error: ")
 	}
