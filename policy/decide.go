@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go"
@@ -89,6 +90,7 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 	if _, ok := set.schema.actions[req.Operation]; !ok {
 		return deny("unknown operation %q: it is not in the catalog", req.Operation)
 	}
+	pols := set.index[action]
 	surface := req.Surface
 	if surface == "" {
 		surface = callerSurface(principal.Type)
@@ -113,7 +115,7 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 		verb = "approve " + req.Operation
 	}
 
-	dec, diag := cedar.Authorize(set, set, creq)
+	dec, diag := cedar.Authorize(pols.all, set, creq)
 	if len(diag.Errors) > 0 {
 		return set.failClosed(diag)
 	}
@@ -122,11 +124,23 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 		return Decision{Effect: Allow, PolicyIDs: ids, Reason: fmt.Sprintf("%s may %s: permitted by %s", req.Caller, verb, quoteIDs(ids))}
 	}
 	forbids := set.reasonIDs(diag.Reasons)
-	if probe {
+	// Probe for more approvals unless a forbid that ignores approvals
+	// holds. When nothing was forbidden, every policy that ignores approvals
+	// was false and stays false: only those reading approvals need a look.
+	probeSet := pols.dynamic
+	if len(diag.Reasons) > 0 {
+		probeSet = pols.all
+		for _, r := range diag.Reasons {
+			if c := set.byID(r.PolicyID); c == nil || !c.dynamic {
+				probe = false
+			}
+		}
+	}
+	if probe && len(probeSet) > 0 {
 		for n := approvals + 1; n <= maxApprovals; n++ {
 			ctx["approvals"] = types.Long(n)
 			creq.Context = types.NewRecord(ctx)
-			pdec, pdiag := cedar.Authorize(set, set, creq)
+			pdec, pdiag := cedar.Authorize(probeSet, set, creq)
 			if pdec != cedar.Allow || len(pdiag.Errors) > 0 {
 				continue
 			}
@@ -174,15 +188,22 @@ func (set *Set) reasonIDs(rs []cedar.DiagnosticReason) []string {
 func (set *Set) reasons(rs []cedar.DiagnosticReason) string {
 	var b strings.Builder
 	for _, r := range rs {
-		for _, c := range set.policies {
-			if c.id == r.PolicyID && c.reason != "" {
-				b.WriteString(" (")
-				b.WriteString(c.reason)
-				b.WriteString(")")
-			}
+		if c := set.byID(r.PolicyID); c != nil && c.reason != "" {
+			b.WriteString(" (")
+			b.WriteString(c.reason)
+			b.WriteString(")")
 		}
 	}
 	return b.String()
+}
+
+// byID returns the policy called id, or nil.
+func (set *Set) byID(id types.PolicyID) *compiled {
+	i, ok := slices.BinarySearchFunc(set.policies, id, func(c *compiled, id types.PolicyID) int { return strings.Compare(string(c.id), string(id)) })
+	if !ok {
+		return nil
+	}
+	return set.policies[i]
 }
 
 func quoteIDs(ids []string) string {

@@ -215,3 +215,30 @@ func TestDecideHandWritten(t *testing.T) {
 		})
 	}
 }
+
+func TestReadsApprovals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cond string
+		want bool
+	}{
+		{`context.approvals >= 1`, true},
+		{`context has approvals`, true},
+		{`context.surface == "slack"`, false},
+		{`[context].contains(context)`, true},
+		{`principal in Group::"admins"`, false},
+		{`context.targets.contains("x") && (if context.dryRun then true else context.approvals > 0)`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cond, func(t *testing.T) {
+			t.Parallel()
+			set, err := loadText(t, `@id("p") permit(principal, action, resource) when { `+tt.cond+` };`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := set.policies[0].dynamic; got != tt.want {
+				t.Errorf("readsApprovals(%s) = %v; want %v", tt.cond, got, tt.want)
+			}
+		})
+	}
+}

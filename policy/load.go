@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -79,6 +80,11 @@ func Load(s *Schema, src Source) (*Set, error) {
 		return nil, errs
 	}
 	slices.SortFunc(set.policies, func(a, b *compiled) int { return cmp.Compare(a.id, b.id) })
+	entities := make(types.EntityMap, len(set.catalog)+len(set.principals))
+	maps.Copy(entities, set.catalog)
+	maps.Copy(entities, set.principals)
+	set.entities = entities
+	set.buildIndex()
 	return set, nil
 }
 
@@ -86,7 +92,8 @@ func Load(s *Schema, src Source) (*Set, error) {
 func (set *Set) compile(f File, p *cedar.Policy, end int) (*compiled, LoadErrors) {
 	pos := p.Position()
 	ann := p.Annotations()
-	c := &compiled{policy: p, pos: pos, reason: string(ann[AnnotationReason]), forbid: p.Effect() == cedar.Forbid}
+	c := &compiled{policy: p, pos: pos, reason: string(ann[AnnotationReason]), forbid: p.Effect() == cedar.Forbid,
+		dynamic: readsApprovals((*xast.Policy)(p.AST()))}
 	c.id = types.PolicyID(ann[AnnotationID])
 	if c.id == "" {
 		c.id = types.PolicyID(c.where())

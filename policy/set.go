@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"iter"
 
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
@@ -15,17 +14,20 @@ type Set struct {
 	policies     []*compiled // sorted by id
 	catalog      types.EntityMap
 	principals   types.EntityMap // callers and groups from the entities file
+	entities     types.EntityMap // catalog and principals, for evaluation
+	index        map[string]*actionPolicies
 	files        []string
 	entitiesFile string
 }
 
 // compiled is one policy of a Set.
 type compiled struct {
-	id     types.PolicyID
-	policy *cedar.Policy
-	pos    cedar.Position
-	reason string // @reason annotation
-	forbid bool
+	id      types.PolicyID
+	policy  *cedar.Policy
+	pos     cedar.Position
+	reason  string // @reason annotation
+	forbid  bool
+	dynamic bool // its conditions may read context.approvals
 }
 
 // where renders the policy's position as file:line.
@@ -33,22 +35,15 @@ func (c *compiled) where() string { return fmt.Sprintf("%s:%d", c.pos.Filename, 
 
 // Get implements types.EntityGetter over the catalog and the entities file.
 func (set *Set) Get(uid types.EntityUID) (types.Entity, bool) {
-	if e, ok := set.principals[uid]; ok {
+	if set.entities != nil {
+		e, ok := set.entities[uid]
+		return e, ok
+	}
+	if e, ok := set.principals[uid]; ok { // while loading
 		return e, true
 	}
 	e, ok := set.catalog[uid]
 	return e, ok
-}
-
-// All implements cedar.PolicyIterator, in policy id order.
-func (set *Set) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] {
-	return func(yield func(cedar.PolicyID, *cedar.Policy) bool) {
-		for _, c := range set.policies {
-			if !yield(c.id, c.policy) {
-				return
-			}
-		}
-	}
 }
 
 // Schema returns the schema the set was validated against.
