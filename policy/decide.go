@@ -54,19 +54,19 @@ type Request struct {
 
 // Decision is the answer to a Request.
 type Decision struct {
-	Effect Effect
+	Effect Effect `json:"effect"`
 	// PolicyIDs are the policies that decided: the permits of an Allow, the
 	// forbids of a Deny (none for Cedar's default deny, the failing ones on
 	// an evaluation error), and for NeedsApproval the forbids that block now
 	// followed by the permits that allow once approved.
-	PolicyIDs []string
+	PolicyIDs []string `json:"policy_ids"`
 	// Reason says why, in words a model or a human can act on.
-	Reason string
+	Reason string `json:"reason"`
 	// RequiredApprovals is the total number of distinct approvers needed,
 	// set with NeedsApproval.
-	RequiredApprovals int
+	RequiredApprovals int `json:"required_approvals,omitempty"`
 	// Errors lists policy evaluation errors, "id (file:line): message".
-	Errors []string
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Allowed reports whether the call may run now.
