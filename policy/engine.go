@@ -3,8 +3,11 @@ package policy
 import (
 	"context"
 	"errors"
+	"os"
+	"os/signal"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/rs/zerolog"
 )
@@ -93,4 +96,30 @@ func (e *Engine) DecideApproval(ctx context.Context, req Request) Decision {
 // approver's surface taken from its caller id.
 func (e *Engine) CanApprove(ctx context.Context, approver, operation string) Decision {
 	return e.DecideApproval(ctx, Request{Caller: approver, Operation: operation})
+}
+
+// ReloadOnSignal reloads the policies each time the process receives one of
+// sigs (SIGHUP when none is given) until ctx is done. Failed reloads are
+// logged and keep the current set. It blocks; run it in a goroutine.
+func (e *Engine) ReloadOnSignal(ctx context.Context, sigs ...os.Signal) {
+	if len(sigs) == 0 {
+		sigs = []os.Signal{syscall.SIGHUP}
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	defer signal.Stop(ch)
+	e.reloadLoop(ctx, ch)
+}
+
+// reloadLoop reloads on every value received from ch until ctx is done.
+func (e *Engine) reloadLoop(ctx context.Context, ch <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sig := <-ch:
+			e.log.Info().Stringer("signal", sig).Msg("reloading policies")
+			_ = e.Reload() // logged by Reload
+		}
+	}
 }

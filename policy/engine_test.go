@@ -2,11 +2,13 @@ package policy
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -114,5 +116,27 @@ func TestNewEngineFailsOnBadPolicies(t *testing.T) {
 	}
 	if _, err := NewEngine(fixtureSchema(t), FromPaths(filepath.Join(dir, "missing"), ""), Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing policies: %v", err)
+	}
+}
+
+func TestReloadLoop(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "p.cedar"), `@id("read") permit(principal, action in Action::"read", resource);`)
+	writeFile(t, filepath.Join(dir, "entities.yaml"), testEntities)
+	e, err := NewEngine(fixtureSchema(t), FromPaths(dir, ""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "p.cedar"), `@id("all") permit(principal, action, resource);`)
+	ch := make(chan os.Signal)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { e.reloadLoop(ctx, ch); close(done) }()
+	ch <- syscall.SIGHUP // unbuffered: received once the loop takes it
+	cancel()
+	<-done
+	if d := e.Decide(t.Context(), Request{Caller: "cli:root", Operation: "create_user"}); d.Effect != Allow {
+		t.Errorf("after SIGHUP: %v (%s)", d.Effect, d.Reason)
 	}
 }

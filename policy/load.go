@@ -110,6 +110,9 @@ func (set *Set) compile(f File, p *cedar.Policy, end int) (*compiled, LoadErrors
 		}
 		kind, token := classify(m)
 		line, col := at(token)
+		if kind == ErrUnknownAction {
+			m += set.schema.suggestAction(token)
+		}
 		errs = append(errs, &LoadError{File: f.Name, Line: line, Column: col, Kind: kind, Msg: fmt.Sprintf("policy %q: %s", c.id, m)})
 	}
 	for _, ref := range entityRefs.FindAllStringSubmatch(src, -1) {
