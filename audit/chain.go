@@ -130,9 +130,16 @@ func prepareRecord(r *Record, red *Redactor, now time.Time, newID func() string)
 	}
 	r.Args = c
 	r.ErrorMessage = red.RedactString(r.ErrorMessage)
-	if r.Targets == nil {
-		r.Targets = []string{}
+	// Targets come from unredacted arguments: mask any that looks like a
+	// credential (ids, codes, UUIDs and object ids pass).
+	targets := make([]string, 0, len(r.Targets))
+	for _, t := range r.Targets {
+		if looksSecret(t) {
+			t = red.Marker([]byte(t))
+		}
+		targets = append(targets, t)
 	}
+	r.Targets = targets
 	if r.PolicyIDs == nil {
 		r.PolicyIDs = []string{}
 	}
