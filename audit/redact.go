@@ -184,10 +184,17 @@ var sensitiveWords = []string{
 	"ticket", "pin",
 }
 
+// freeTextKeys would match a sensitive word but hold ordinary free text
+// (search terms); their values get the free-form checks instead.
+var freeTextKeys = map[string]bool{"keyword": true, "keywords": true}
+
 func classifyKey(k string) keyClass {
 	n := normalizeKey(k)
 	if safeKeys[n] {
 		return keySafe
+	}
+	if freeTextKeys[n] {
+		return keyFree
 	}
 	for _, w := range sensitiveWords {
 		if w == "pin" {
