@@ -1,0 +1,3 @@
+package authing
+
+//go:generate go run ./internal/gen -out .
