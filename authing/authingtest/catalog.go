@@ -1,6 +1,14 @@
 package authingtest
 
-// catalogRoutes lists the routes of every catalog operation. It is replaced
-// by the generated catalog (authing.Operations) once that lands; until then
-// tests install a listing read from the shared API data.
-var catalogRoutes = func() []opRoute { return nil }
+import "github.com/seed-afc46a91/authingops/authing"
+
+// catalogRoutes lists the route of every catalog operation; the sandbox
+// routes method + path to operation names through it, so every operation it
+// does not emulate answers a 501 envelope naming the operation.
+func catalogRoutes() []opRoute {
+	routes := make([]opRoute, 0, len(authing.Operations))
+	for _, op := range authing.Operations {
+		routes = append(routes, opRoute{name: op.Name, method: op.Method, path: op.Path})
+	}
+	return routes
+}
