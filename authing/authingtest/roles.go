@@ -286,23 +286,24 @@ func hListRoleMembers(c *call) (any, error) {
 	return c.st.userPage(c.st.usersByIDs(r.users), p, viewOf(c.a)), nil
 }
 
+// hCheckRoleParams answers whether code (and name) are free in a namespace.
+// The SDK models type the answer's message as a boolean; the sandbox sets it
+// to true when there is a problem, i.e. to !isValid.
 func hCheckRoleParams(c *call) (any, error) {
 	if err := c.a.require("code", "namespace"); err != nil {
 		return nil, err
 	}
 	ns, code, name := c.a.str("namespace"), c.a.str("code"), c.a.str("name")
-	if !c.st.namespaceExists(ns) {
-		return map[string]any{"isValid": false, "message": "permission namespace " + ns + " not found"}, nil
-	}
+	valid := c.st.namespaceExists(ns)
 	if _, dup := c.st.roles[keyOf(ns, code)]; dup {
-		return map[string]any{"isValid": false, "message": "role code " + code + " already exists"}, nil
+		valid = false
 	}
 	for _, r := range c.st.roles {
 		if name != "" && r.namespace == keyOf(ns, "").ns && r.name == name {
-			return map[string]any{"isValid": false, "message": "role name " + name + " already exists"}, nil
+			valid = false
 		}
 	}
-	return map[string]any{"isValid": true, "message": ""}, nil
+	return map[string]any{"isValid": valid, "message": !valid}, nil
 }
 
 // usersByIDs returns the users of ids that exist, in order.

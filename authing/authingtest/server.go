@@ -178,6 +178,10 @@ func (s *Server) Close() error {
 	return nil
 }
 
+// Done is closed when a listening server has stopped serving; it is nil for
+// servers made by New.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
 // Shutdown stops a listening server gracefully, waiting for calls in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	if s.httpSrv == nil {
