@@ -94,9 +94,15 @@ func (c *rawClient) do(method, path string, body any, q url.Values) env {
 	return e
 }
 
-func (c *rawClient) post(path string, body any) env { c.t.Helper(); return c.do(http.MethodPost, path, body, nil) }
+func (c *rawClient) post(path string, body any) env {
+	c.t.Helper()
+	return c.do(http.MethodPost, path, body, nil)
+}
 
-func (c *rawClient) get(path string, q url.Values) env { c.t.Helper(); return c.do(http.MethodGet, path, nil, q) }
+func (c *rawClient) get(path string, q url.Values) env {
+	c.t.Helper()
+	return c.do(http.MethodGet, path, nil, q)
+}
 
 // ok fails the test unless e is a success and decodes its data into v.
 func (e env) into(t testing.TB, v any) {

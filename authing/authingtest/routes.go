@@ -3,6 +3,8 @@ package authingtest
 import (
 	"sort"
 	"strings"
+
+	"github.com/seed-afc46a91/authingops/authing"
 )
 
 // opRoute is one catalog operation as the sandbox routes it.
@@ -87,4 +89,15 @@ func Emulated() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// catalogRoutes lists the route of every catalog operation; the sandbox
+// routes method + path to operation names through it, so every operation it
+// does not emulate answers a 501 envelope naming the operation.
+func catalogRoutes() []opRoute {
+	routes := make([]opRoute, 0, len(authing.Operations))
+	for _, op := range authing.Operations {
+		routes = append(routes, opRoute{name: op.Name, method: op.Method, path: op.Path})
+	}
+	return routes
 }
