@@ -127,7 +127,8 @@ func hListApplications(c *call) (any, error) {
 		if kw != "" && !strings.Contains(strings.ToLower(x.name), kw) && !strings.Contains(strings.ToLower(x.identifier), kw) {
 			continue
 		}
-		if c.a.has("ssoEnabled") && c.a.boolOr("ssoEnabled", false) != x.ssoEnabled {
+		// The SDKs send false for these filters by default: only true filters.
+		if c.a.boolOr("ssoEnabled", false) && !x.ssoEnabled {
 			continue
 		}
 		if c.a.boolOr("isIntegrateApp", false) {

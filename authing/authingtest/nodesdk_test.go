@@ -67,6 +67,7 @@ func TestOfficialNodeSDK(t *testing.T) {
 		"SANDBOX_HOST="+s.URL(),
 		"SANDBOX_ACCESS_KEY_ID="+s.opts.AccessKeyID,
 		"SANDBOX_ACCESS_KEY_SECRET="+s.opts.AccessKeySecret,
+		"SANDBOX_ORG_CODE="+DemoOrganizationCode,
 	)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -116,14 +117,64 @@ func TestOfficialNodeSDK(t *testing.T) {
 				t.Errorf("role members: %s", d)
 			}
 		}},
+		{"getUserRoles", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 1 {
+				t.Errorf("totalCount = %d, want 1: %s", p.TotalCount, d)
+			}
+		}},
+		{"createGroup", 200, 0, nil},
+		{"addGroupMembers", 200, 0, nil},
+		{"listGroupMembers", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 1 {
+				t.Errorf("totalCount = %d, want 1: %s", p.TotalCount, d)
+			}
+		}},
+		{"getOrganization", 200, 0, nil},
+		{"createDepartment", 200, 0, nil},
+		{"addDepartmentMembers", 200, 0, nil},
+		{"listDepartmentMembers", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 1 {
+				t.Errorf("totalCount = %d, want 1: %s", p.TotalCount, d)
+			}
+		}},
+		{"createApplication", 200, 0, nil},
+		{"getApplication", 200, 0, nil},
+		{"listApplications", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 2 {
+				t.Errorf("totalCount = %d, want 2: %s", p.TotalCount, d)
+			}
+		}},
+		{"deleteApplication", 200, 0, nil},
 		{"notEmulated", 501, 0, nil},
 		{"deleteUsersBatch", 200, 0, nil},
 		{"getUserAfterDelete", 404, apiCodeUserNotFound, nil},
 		{"listRoleMembersAfterDelete", 200, 0, func(t *testing.T, d json.RawMessage) {
-			var p page[userOut]
+			var p page[json.RawMessage]
 			mustDecode(t, d, &p)
 			if p.TotalCount != 0 {
-				t.Errorf("a deleted user still holds the role: %s", d)
+				t.Errorf("totalCount = %d, want 0: %s", p.TotalCount, d)
+			}
+		}},
+		{"listGroupMembersAfterDelete", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 0 {
+				t.Errorf("totalCount = %d, want 0: %s", p.TotalCount, d)
+			}
+		}},
+		{"listDepartmentMembersAfterDelete", 200, 0, func(t *testing.T, d json.RawMessage) {
+			var p page[json.RawMessage]
+			mustDecode(t, d, &p)
+			if p.TotalCount != 0 {
+				t.Errorf("totalCount = %d, want 0: %s", p.TotalCount, d)
 			}
 		}},
 	}
