@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -230,4 +231,28 @@ func send(t *testing.T, req *http.Request) env {
 		t.Fatalf("decode: %v", err)
 	}
 	return e
+}
+
+func TestInProcessHandler(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{Seed: SeedDemo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.URL() != "" || s.Close() != nil {
+		t.Fatal("a New server does not listen")
+	}
+	req := httptest.NewRequest(http.MethodGet, "/api/v3/get-user?userId=alice&userIdType=username", nil)
+	req.Header.Set("Authorization", "Bearer "+s.IssueToken())
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	var e env
+	if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != 200 {
+		t.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
+	}
+	var u struct{ Username string }
+	e.into(t, &u)
+	if u.Username != "alice" {
+		t.Fatalf("got %+v", u)
+	}
 }
