@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/seed-afc46a91/authingops/audit"
 	"github.com/seed-afc46a91/authingops/authing"
+	"github.com/seed-afc46a91/authingops/gate"
 	"github.com/seed-afc46a91/authingops/internal/kvargs"
 	"github.com/spf13/cobra"
 )
@@ -17,11 +19,12 @@ func init() { subcommands = append(subcommands, newCallCmd) }
 
 func newCallCmd() *cobra.Command {
 	var (
-		af       authingFlags
-		lf       logFlags
+		rf       runtimeFlags
 		jsonArgs string
 		list     bool
 		fields   bool
+		caller   string
+		dryRun   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "call OPERATION [key=value ...]",
@@ -38,7 +41,12 @@ JSON object with --json.
   authingops call --list            list every operation
   authingops call create_user --fields   show an operation's fields
 
-Credentials come from AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET.`,
+The call passes the gate: the policy decides for --caller (default cli:<your OS user>),
+the audit log (--audit-dsn) records writes and denials, and a call the policy sends for
+approval prints the approval id. --dry-run shows the request without sending it.
+
+Credentials come from AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET; --sandbox runs
+against an in-process sandbox with demo data and the starter policies instead.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if list {
 				return nil
@@ -64,26 +72,24 @@ Credentials come from AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET.`,
 			if err != nil {
 				return err
 			}
-			log, err := lf.logger()
+			rt, err := rf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			c, err := af.client(log)
+			defer rt.close()
+			res, err := rt.gate.Execute(cmd.Context(), gate.Call{
+				Caller: rf.callerFor(cmd, caller), Surface: audit.SurfaceCLI, Transport: "cli",
+				Operation: op.Name, Args: raw, DryRun: dryRun,
+			})
 			if err != nil {
 				return err
 			}
-			res, err := op.Invoke(cmd.Context(), c, raw)
-			if err != nil {
-				return err
-			}
-			enc := json.NewEncoder(out)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			return enc.Encode(res)
+			return printResult(out, res)
 		},
 	}
-	af.register(cmd)
-	lf.register(cmd)
+	rf.register(cmd)
+	cmd.Flags().StringVar(&caller, "caller", defaultCaller(), "the principal the policy decides for (cli:USER, slack:TEAM/USER, mcp:CLIENT); with --sandbox and the starter policies the default is "+sandboxCaller)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate, decide and show the request that would be sent, without sending it")
 	cmd.Flags().StringVar(&jsonArgs, "json", "", "arguments as one JSON object (instead of key=value words)")
 	cmd.Flags().BoolVar(&list, "list", false, "list every operation with its category and summary")
 	cmd.Flags().BoolVar(&fields, "fields", false, "show the operation's fields instead of running it")
@@ -159,4 +165,34 @@ func describeFields(w io.Writer, op *authing.Operation) error {
 		}
 	}
 	return nil
+}
+
+// printResult writes a gate result: the value as JSON on success, the
+// request on a dry run, the approval id when it waits, an error otherwise.
+func printResult(w io.Writer, res *gate.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	switch res.Status {
+	case gate.StatusSucceeded:
+		return enc.Encode(res.Value)
+	case gate.StatusDryRun:
+		fmt.Fprintf(w, "dry run: the policy says %s", res.Decision.Effect)
+		if len(res.Decision.PolicyIDs) > 0 {
+			fmt.Fprintf(w, " (%s)", strings.Join(res.Decision.PolicyIDs, ", "))
+		}
+		fmt.Fprintln(w, "; this request would be sent:")
+		return enc.Encode(res.Request)
+	case gate.StatusPendingApproval:
+		_, err := fmt.Fprintf(w, "needs approval: %s\napproval id %s, expires %s; another admin approves it in Slack or with the approvals tools\n",
+			res.Decision.Reason, res.Approval.ID, res.Approval.ExpiresAt.Format("2006-01-02 15:04:05 MST"))
+		return err
+	case gate.StatusDenied:
+		msg := "denied: " + res.Decision.Reason
+		if len(res.Decision.PolicyIDs) > 0 {
+			msg += " (policy " + strings.Join(res.Decision.PolicyIDs, ", ") + ")"
+		}
+		return &exitError{code: 3, err: errors.New(msg)}
+	}
+	return errors.New(res.Message())
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+
+	"github.com/seed-afc46a91/authingops/audit"
+	"github.com/seed-afc46a91/authingops/authing"
+	"github.com/seed-afc46a91/authingops/authing/authingtest"
+	"github.com/seed-afc46a91/authingops/gate"
+	"github.com/seed-afc46a91/authingops/policy"
+)
+
+// secretKeyEnv names the variable holding the deployment's secret key: it
+// seals pending approvals and keys the redaction HMAC, so every replica
+// needs the same one.
+const secretKeyEnv = "AUTHINGOPS_SECRET_KEY"
+
+// runtimeFlags are the flags of every command that runs operations through
+// the gate: where Authing is (or --sandbox), the policies, the audit store.
+type runtimeFlags struct {
+	authing     authingFlags
+	policy      policyFlags
+	logs        logFlags
+	auditDSN    string
+	sandbox     bool
+	approvalTTL time.Duration
+}
+
+func (f *runtimeFlags) register(cmd *cobra.Command) {
+	f.authing.register(cmd)
+	addPolicyFlags(cmd, &f.policy)
+	f.logs.register(cmd)
+	def := os.Getenv(auditDSNEnv)
+	if def == "" {
+		def = audit.DefaultDSN
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.auditDSN, "audit-dsn", def, "audit store: a SQLite file path, sqlite:PATH, or postgres://... (env "+auditDSNEnv+")")
+	fl.BoolVar(&f.sandbox, "sandbox", false, "run against an in-process Authing sandbox with demo data and, unless --policies is given, the starter policies")
+	fl.DurationVar(&f.approvalTTL, "approval-ttl", 30*time.Minute, "how long a pending approval stays open")
+}
+
+// runtime is everything a face needs to run calls through the gate.
+type runtime struct {
+	log     zerolog.Logger
+	client  *authing.Client
+	sandbox *authingtest.Server
+	store   audit.Store
+	policy  *policy.Engine
+	gate    *gate.Gate
+}
+
+// open builds the runtime. On error everything opened so far is closed.
+func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
+	rt = &runtime{}
+	defer func() {
+		if err != nil {
+			rt.close()
+			rt = nil
+		}
+	}()
+	if rt.log, err = f.logs.logger(); err != nil {
+		return nil, err
+	}
+	key, err := secretKey()
+	if err != nil {
+		return nil, err
+	}
+	if f.sandbox {
+		if key == nil {
+			// The sandbox lives as long as this process: a random key loses
+			// nothing that outlives it.
+			key = derive([]byte(time.Now().String()+os.Getenv("HOME")), "sandbox")
+		}
+		srv, creds, err := authingtest.StartDemo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rt.sandbox = srv
+		rt.client, err = authing.NewClient(authing.Options{AccessKeyID: creds.AccessKeyID, AccessKeySecret: creds.AccessKeySecret, Host: creds.Host, Logger: &rt.log})
+		if err != nil {
+			return nil, err
+		}
+		if f.policy.policies == "" && !f.policy.starter {
+			f.policy.starter = true
+		}
+		rt.log.Info().Str("host", creds.Host).Msg("sandbox started with demo data")
+	} else if rt.client, err = f.authing.client(rt.log); err != nil {
+		return nil, err
+	}
+	if rt.policy, _, err = f.policy.loadPolicies(nil); err != nil {
+		return nil, err
+	}
+	var redactor *audit.Redactor
+	if key != nil {
+		redactor = audit.NewRedactor(derive(key, "redaction"))
+	} else {
+		redactor = audit.NewRedactor(nil)
+	}
+	rt.store, err = audit.Open(ctx, f.auditDSN, audit.WithRedactor(redactor), audit.WithLogger(rt.log))
+	if err != nil {
+		return nil, fmt.Errorf("open audit store %s: %w", audit.DescribeDSN(f.auditDSN), err)
+	}
+	rt.gate, err = gate.New(gate.Options{
+		Client: rt.client, Policy: rt.policy, Store: rt.store, Redactor: redactor,
+		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rt, nil
+}
+
+// close releases what open made.
+func (rt *runtime) close() {
+	if rt == nil {
+		return
+	}
+	if rt.store != nil {
+		if err := rt.store.Close(); err != nil {
+			rt.log.Error().Err(err).Msg("closing the audit store")
+		}
+	}
+	if rt.sandbox != nil {
+		_ = rt.sandbox.Close()
+	}
+}
+
+// secretKey reads AUTHINGOPS_SECRET_KEY; nil when unset.
+func secretKey() ([]byte, error) {
+	v := os.Getenv(secretKeyEnv)
+	if v == "" {
+		return nil, nil
+	}
+	if len(v) < 32 {
+		return nil, errors.New(secretKeyEnv + " must be at least 32 characters (for example: openssl rand -hex 32)")
+	}
+	return derive([]byte(v), "root"), nil
+}
+
+// derive returns a 32-byte key for one purpose from the secret key.
+func derive(key []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("authingops " + purpose))
+	return m.Sum(nil)
+}
+
+// sandboxCaller is the CLI caller used with --sandbox when none is given: an
+// admin of the starter entities.
+const sandboxCaller = "cli:alice"
+
+// callerFor returns the caller a command acts as: the --caller flag when set,
+// else the starter admin with --sandbox, else cli:<OS user>.
+func (f *runtimeFlags) callerFor(cmd *cobra.Command, flagValue string) string {
+	if cmd.Flags().Changed("caller") {
+		return flagValue
+	}
+	if f.sandbox && f.policy.policies == "" {
+		return sandboxCaller
+	}
+	return defaultCaller()
+}
+
+// defaultCaller is the CLI principal of the user running the command.
+func defaultCaller() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	if v := os.Getenv("USER"); v != "" {
+		return "cli:" + v
+	}
+	return "cli:unknown"
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { subcommands = append(subcommands, newServeCmd) }
+
+// serveMount is a part of the server contributed by a face: its flags and
+// the handlers it mounts. Each face's file appends one in an init function.
+type serveMount struct {
+	name string
+	// flags registers the face's flags on the serve command.
+	flags func(cmd *cobra.Command)
+	// mount adds the face's handlers to mux. The cleanup it returns runs
+	// after the HTTP server has stopped.
+	mount func(ctx context.Context, mux *http.ServeMux, rt *runtime) (cleanup func(), err error)
+}
+
+var serveMounts []serveMount
+
+func newServeCmd() *cobra.Command {
+	var (
+		rf   runtimeFlags
+		addr string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP server: MCP over Streamable HTTP, Slack, health checks",
+		Long: `Run the long-lived authingops server. Every face it serves runs calls through the
+same gate (policy, approvals, audit). It listens on 127.0.0.1 unless --addr says otherwise,
+reloads policies on SIGHUP, and on SIGTERM stops accepting work, finishes in-flight calls
+and their audit records, then exits.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), &rf, addr)
+		},
+	}
+	rf.register(cmd)
+	cmd.Flags().StringVar(&addr, "addr", envOr("AUTHINGOPS_ADDR", "127.0.0.1:8080"), "listen address (env AUTHINGOPS_ADDR)")
+	for _, m := range serveMounts {
+		if m.flags != nil {
+			m.flags(cmd)
+		}
+	}
+	return cmd
+}
+
+func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
+	rt, err := rf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer rt.close()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+	for _, m := range serveMounts {
+		cleanup, err := m.mount(ctx, mux, rt)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		if cleanup != nil {
+			cleanups = append(cleanups, cleanup)
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBG()
+	go rt.policy.ReloadOnSignal(bg, syscall.SIGHUP)
+	go rt.gate.RunExpiry(bg, 30*time.Second)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	rt.log.Info().Str("addr", ln.Addr().String()).Msg("authingops serving")
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	rt.log.Info().Msg("shutting down: finishing in-flight calls")
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
