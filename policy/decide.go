@@ -36,6 +36,17 @@ func (e Effect) String() string {
 // MarshalText renders the effect as its String.
 func (e Effect) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
+// UnmarshalText parses "allow", "deny" or "needs_approval".
+func (e *Effect) UnmarshalText(b []byte) error {
+	for _, c := range []Effect{Deny, Allow, NeedsApproval} {
+		if string(b) == c.String() {
+			*e = c
+			return nil
+		}
+	}
+	return fmt.Errorf("policy: unknown effect %q", b)
+}
+
 // DefaultMaxApprovals is how many approvals Decide probes for at most when
 // looking for NeedsApproval.
 const DefaultMaxApprovals = 3

@@ -242,3 +242,21 @@ func TestReadsApprovals(t *testing.T) {
 		})
 	}
 }
+
+func TestEffectText(t *testing.T) {
+	t.Parallel()
+	for _, e := range []Effect{Deny, Allow, NeedsApproval} {
+		b, err := e.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Effect
+		if err := back.UnmarshalText(b); err != nil || back != e {
+			t.Errorf("round trip of %v: %v, %v", e, back, err)
+		}
+	}
+	var e Effect
+	if err := e.UnmarshalText([]byte("maybe")); err == nil {
+		t.Error("UnmarshalText(maybe) succeeded")
+	}
+}

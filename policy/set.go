@@ -79,7 +79,7 @@ func (set *Set) Files() (policies []string, entities string) {
 	return append([]string(nil), set.files...), set.entitiesFile
 }
 
-// Callers returns the caller ids registered in the entities file, unsorted.
+// Callers returns the caller ids registered in the entities file, sorted.
 func (set *Set) Callers() []string {
 	var out []string
 	for uid := range set.principals {
@@ -87,6 +87,7 @@ func (set *Set) Callers() []string {
 			out = append(out, id)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
