@@ -17,7 +17,7 @@ type PageFunc[T any] func(ctx context.Context, page, limit int) (items []T, tota
 // the total is reached or a page comes back empty. An error is yielded once,
 // then the iteration stops.
 //
-//	for u, err := range authing.All(ctx, 0, func(ctx context.Context, page, limit int) ([]authing.User, int, error) {
+//	for u, err := range authing.All(ctx, 0, func(ctx context.Context, page, limit int) ([]authing.UserDto, int, error) {
 //		res, err := c.ListUsers(ctx, &authing.ListUsersRequest{Options: &authing.ListUsersOptions{
 //			Pagination: &authing.Pagination{Page: &page, Limit: &limit}}})
 //		if err != nil {

@@ -9,7 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // endpoint is the wire description of one operation, used by its method.
@@ -32,14 +36,26 @@ type pathExpander interface {
 // maxBody bounds how much of an answer is read.
 const maxBody = 64 << 20
 
+// bufPool recycles answer buffers. Decoded results never alias them.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // envelope is Authing's answer around every result.
 type envelope struct {
-	StatusCode int             `json:"statusCode"`
-	Message    string          `json:"message"`
-	APICode    int             `json:"apiCode"`
-	RequestID  string          `json:"requestId"`
-	Data       json.RawMessage `json:"data"`
+	StatusCode int            `json:"statusCode"`
+	Message    string         `json:"message"`
+	APICode    int            `json:"apiCode"`
+	RequestID  string         `json:"requestId"`
+	Data       jsontext.Value `json:"data"`
 }
+
+// lenient decodes answers the way encoding/json does: duplicate names and
+// invalid UTF-8 are tolerated and names match case-insensitively, so that a
+// quirk of the service does not turn a successful call into an error.
+var lenient = jsonv2.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+	jsonv2.MatchCaseInsensitiveNames(true),
+)
 
 // call is the only path by which an operation's method reaches Authing: it
 // encodes req, obtains a token, sends the request with retries where they
@@ -66,7 +82,7 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req any, out any) error
 			qe.encodeQuery(query)
 		}
 	case "body":
-		b, err := json.Marshal(req)
+		b, err := jsonv2.Marshal(req)
 		if err != nil {
 			return &ArgumentError{Operation: ep.name, Problem: err.Error()}
 		}
@@ -146,7 +162,15 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, path string, query
 		return &TransportError{Operation: ep.name, Err: stripURL(err)}
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxBody))
+	raw := buf.Bytes()
 	c.log.Debug().Str("op", ep.name).Str("method", ep.method).Str("path", path).
 		Int("http_status", resp.StatusCode).Dur("took", time.Since(start)).Msg("authing: call")
 	if err != nil {
@@ -156,7 +180,7 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, path string, query
 		return &HTTPError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(raw), retryAfter: retryAfter(resp.Header)}
 	}
 	var env envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
+	if err := jsonv2.Unmarshal(raw, &env, lenient); err != nil {
 		return &DecodeError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
 	}
 	if env.StatusCode == 0 {
@@ -172,7 +196,7 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, path string, query
 	if out == nil || len(env.Data) == 0 || string(env.Data) == "null" {
 		return nil
 	}
-	if err := json.Unmarshal(env.Data, out); err != nil {
+	if err := jsonv2.Unmarshal(env.Data, out, lenient); err != nil {
 		return &DecodeError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(env.Data), Err: err}
 	}
 	return nil
