@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cedar-policy/cedar-go"
@@ -160,8 +161,8 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 				Effect:            NeedsApproval,
 				PolicyIDs:         append(forbids, permits...),
 				RequiredApprovals: n,
-				Reason: fmt.Sprintf("%s may %s only with %d distinct approver(s) (has %d): permitted by %s once approved; ask another admin to approve",
-					req.Caller, verb, n, approvals, quoteIDs(permits)),
+				Reason: fmt.Sprintf("%s may %s once %d distinct approver(s) have approved (now %d), under %s; ask someone the policies allow to approve %s",
+					req.Caller, verb, n, approvals, quoteIDs(permits), req.Operation),
 			}
 		}
 	}
@@ -217,12 +218,16 @@ func (set *Set) byID(id types.PolicyID) *compiled {
 	return set.policies[i]
 }
 
+// quoteIDs renders `policy "a"` or `policies "a", "b"`.
 func quoteIDs(ids []string) string {
 	q := make([]string, len(ids))
 	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
+		q[i] = strconv.Quote(id)
 	}
-	return strings.Join(q, ", ")
+	if len(q) == 1 {
+		return "policy " + q[0]
+	}
+	return "policies " + strings.Join(q, ", ")
 }
 
 func targetSet(targets []string) types.Set {

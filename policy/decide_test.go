@@ -41,13 +41,13 @@ func TestDecideStarterPolicies(t *testing.T) {
 		{"plain admin cannot update", Request{Caller: admin, Operation: "update_user"}, Deny, nil, 0, ""},
 		{"oncall cannot create roles", Request{Caller: oncall, Operation: "create_role"}, Deny, nil, 0, ""},
 
-		{"delete users needs approval", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 0}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "1 distinct approver"},
+		{"delete users needs approval", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 0}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "once 1 distinct approver(s) have approved (now 0)"},
 		{"delete users approved", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 1}, Allow, []string{"admins-delete-users-roles-with-approval"}, 0, ""},
 		{"delete roles from cli needs approval", Request{Caller: cliAlice, Operation: "delete_roles"}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, ""},
 		{"delete roles from cli approved twice", Request{Caller: cliAlice, Operation: "delete_roles_batch", Approvals: 2}, Allow, []string{"admins-delete-users-roles-with-approval"}, 0, ""},
 		{"dry run does not skip approval", Request{Caller: admin, Operation: "delete_users_batch", DryRun: true}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, ""},
 		{"reader delete is denied, not approvable", Request{Caller: reader, Operation: "delete_users_batch"}, Deny, nil, 0, "no policy permits"},
-		{"negative approvals count as zero", Request{Caller: admin, Operation: "delete_roles", Approvals: -4}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "has 0"},
+		{"negative approvals count as zero", Request{Caller: admin, Operation: "delete_roles", Approvals: -4}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "(now 0)"},
 
 		{"assistant creates user", Request{Caller: assistant, Operation: "create_user", Surface: "mcp", Transport: "stdio"}, Allow, []string{"assistants-create-user-assign-role"}, 0, ""},
 		{"assistant assigns role", Request{Caller: assistant, Operation: "assign_role"}, Allow, []string{"assistants-create-user-assign-role"}, 0, ""},
