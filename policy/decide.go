@@ -196,17 +196,19 @@ func (set *Set) reasonIDs(rs []cedar.DiagnosticReason) []string {
 	return ids
 }
 
-// reasons renders the @reason annotations of the policies in rs.
+// reasons renders the @reason annotations of the policies in rs as
+// ": first; second", or "" when they have none.
 func (set *Set) reasons(rs []cedar.DiagnosticReason) string {
-	var b strings.Builder
+	var texts []string
 	for _, r := range rs {
 		if c := set.byID(r.PolicyID); c != nil && c.reason != "" {
-			b.WriteString(" (")
-			b.WriteString(c.reason)
-			b.WriteString(")")
+			texts = append(texts, c.reason)
 		}
 	}
-	return b.String()
+	if len(texts) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(texts, "; ")
 }
 
 // byID returns the policy called id, or nil.
