@@ -44,6 +44,7 @@ func Load(s *Schema, src Source) (*Set, error) {
 		switch {
 		case errors.As(err, &les):
 			errs = append(errs, les...)
+			set.principals = nil // unknown: skip the entity checks below
 		case err != nil:
 			return nil, err
 		default:
@@ -114,6 +115,9 @@ func (set *Set) compile(f File, p *cedar.Policy, end int) (*compiled, LoadErrors
 			m += set.schema.suggestAction(token)
 		}
 		errs = append(errs, &LoadError{File: f.Name, Line: line, Column: col, Kind: kind, Msg: fmt.Sprintf("policy %q: %s", c.id, m)})
+	}
+	if set.principals == nil {
+		return c, errs
 	}
 	for _, ref := range entityRefs.FindAllStringSubmatch(src, -1) {
 		uid := types.NewEntityUID(types.EntityType(ref[1]), types.String(unquote(ref[2])))
