@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -215,7 +216,8 @@ func printDecision(w io.Writer, d policy.Decision, asJSON bool) error {
 }
 
 func newPolicySchemaCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the Cedar schema generated from the operation catalog",
 		Args:  cobra.NoArgs,
@@ -224,8 +226,22 @@ func newPolicySchemaCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = io.WriteString(cmd.OutOrStdout(), s.Text())
+			w := cmd.OutOrStdout()
+			switch format {
+			case "cedar":
+				_, err = io.WriteString(w, s.Text())
+			case "json":
+				var buf bytes.Buffer
+				if err = json.Indent(&buf, s.JSON(), "", "  "); err == nil {
+					buf.WriteByte('\n')
+					_, err = buf.WriteTo(w)
+				}
+			default:
+				err = fmt.Errorf("--format %q: want cedar or json", format)
+			}
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "cedar", "cedar (human-readable schema) or json (Cedar JSON schema)")
+	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -105,5 +106,23 @@ func TestPolicySchema(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("schema lacks %s", w)
 		}
+	}
+}
+
+func TestPolicySchemaJSON(t *testing.T) {
+	out, _, err := run(t, "policy", "schema", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	ns, ok := doc[""].(map[string]any)
+	if !ok || ns["actions"] == nil || ns["entityTypes"] == nil {
+		t.Errorf("unexpected JSON schema shape: %.300s", out)
+	}
+	if _, _, err := run(t, "policy", "schema", "--format", "yaml"); err == nil {
+		t.Error("--format yaml accepted")
 	}
 }
