@@ -94,7 +94,7 @@ func deny(format string, args ...any) Decision {
 func (set *Set) decide(req Request, action string, probe bool, maxApprovals int) Decision {
 	principal, err := ParseCaller(req.Caller)
 	if err != nil {
-		return deny("caller %q is not valid: %v", req.Caller, err)
+		return Decision{Effect: Deny, Reason: err.Error() + "; the caller is denied everything"}
 	}
 	if _, ok := set.principals[principal]; !ok {
 		return deny("caller %s is not registered in the policy entities file, so it may do nothing; ask an operator to add it", req.Caller)

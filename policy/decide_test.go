@@ -26,7 +26,7 @@ func TestDecideStarterPolicies(t *testing.T) {
 	}{
 		{"unregistered slack user", Request{Caller: "slack:T1/U99", Operation: "list_users"}, Deny, nil, 0, "not registered"},
 		{"unregistered mcp client", Request{Caller: "mcp:rogue", Operation: "list_users"}, Deny, nil, 0, "not registered"},
-		{"malformed caller", Request{Caller: "alice", Operation: "list_users"}, Deny, nil, 0, "not valid"},
+		{"malformed caller", Request{Caller: "alice", Operation: "list_users"}, Deny, nil, 0, "bad caller id"},
 		{"unknown operation", Request{Caller: oncall, Operation: "drop_database"}, Deny, nil, 0, "unknown operation"},
 
 		{"reader reads", Request{Caller: reader, Operation: "list_users"}, Allow, []string{"registered-may-read"}, 0, "permitted by"},
