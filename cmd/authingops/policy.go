@@ -37,7 +37,7 @@ func addPolicyFlags(cmd *cobra.Command, f *policyFlags) {
 	cmd.Flags().StringVar(&f.entities, "entities", os.Getenv(envEntities),
 		"the YAML entities file of callers and groups (env "+envEntities+"; default: entities.yaml in the policies directory)")
 	cmd.Flags().BoolVar(&f.starter, "starter", false,
-		"use the embedded starter policies and example callers of examples/policies (trials and sandboxes only)")
+		"use the embedded starter policies of examples/policies, with its example callers unless --entities is given (trials and sandboxes)")
 }
 
 // source returns the policy source the flags select, and a description of it.
@@ -49,6 +49,19 @@ func (f *policyFlags) source(paths []string) (policy.Source, string, error) {
 	switch {
 	case f.starter && len(paths) > 0:
 		return nil, "", errors.New("--starter and policy files are exclusive")
+	case f.starter && f.entities != "":
+		starter, entities := policy.FromFS(policies.Starter, ".", ""), f.entities
+		return policy.SourceFunc(func() ([]policy.File, *policy.File, error) {
+			files, _, err := starter.Read()
+			if err != nil {
+				return nil, nil, err
+			}
+			data, err := os.ReadFile(entities)
+			if err != nil {
+				return nil, nil, fmt.Errorf("entities: %w", err)
+			}
+			return files, &policy.File{Name: entities, Data: data}, nil
+		}), "embedded starter policies with " + entities, nil
 	case f.starter:
 		return policy.FromFS(policies.Starter, ".", policies.StarterEntities), "embedded starter policies", nil
 	case len(paths) == 0:

@@ -126,3 +126,18 @@ func TestPolicySchemaJSON(t *testing.T) {
 		t.Error("--format yaml accepted")
 	}
 }
+
+func TestPolicyStarterWithOwnEntities(t *testing.T) {
+	t.Setenv(envPolicies, "")
+	ents := filepath.Join(t.TempDir(), "people.yaml")
+	if err := os.WriteFile(ents, []byte("groups:\n  - id: admins\n  - id: oncall-admins\n  - id: assistants\ncallers:\n  - id: cli:alice\n  - id: cli:bob\n    groups: [admins]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "policy", "check", "--starter", "--entities", ents, "--caller", "cli:bob", "--op", "delete_roles")
+	if exitCode(err) != 3 || !strings.Contains(out, "needs_approval") {
+		t.Errorf("starter with own entities: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, "policy", "check", "--starter", "--entities", ents, "--caller", "slack:T1/U1", "--op", "list_users"); exitCode(err) != 2 {
+		t.Errorf("starter caller still registered: %v", err)
+	}
+}
