@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
@@ -113,15 +115,9 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 		Action:    types.NewEntityUID(TypeAction, types.String(action)),
 		Resource:  types.NewEntityUID(TypeOperation, types.String(req.Operation)),
 	}
-	ctx := types.RecordMap{
-		"surface":   types.String(surface),
-		"transport": types.String(req.Transport),
-		"channel":   types.String(req.Channel),
-		"dryRun":    types.Boolean(req.DryRun),
-		"approvals": types.Long(approvals),
-		"targets":   targetSet(req.Targets),
-	}
-	creq.Context = types.NewRecord(ctx)
+	key := contextKey{surface: surface, transport: req.Transport, channel: req.Channel, dryRun: req.DryRun, approvals: approvals}
+	targets := targetSet(req.Targets)
+	creq.Context = set.contexts.get(key, targets, len(req.Targets) == 0)
 	verb := "call " + req.Operation
 	if action == ApproveAction {
 		verb = "approve " + req.Operation
@@ -150,8 +146,8 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 	}
 	if probe && len(probeSet) > 0 {
 		for n := approvals + 1; n <= maxApprovals; n++ {
-			ctx["approvals"] = types.Long(n)
-			creq.Context = types.NewRecord(ctx)
+			key.approvals = n
+			creq.Context = set.contexts.get(key, targets, len(req.Targets) == 0)
 			pdec, pdiag := cedar.Authorize(probeSet, set, creq)
 			if pdec != cedar.Allow || len(pdiag.Errors) > 0 {
 				continue
@@ -241,4 +237,46 @@ func targetSet(targets []string) types.Set {
 		vs[i] = types.String(t)
 	}
 	return types.NewSet(vs...)
+}
+
+// contextKey is everything of a context record but the targets.
+type contextKey struct {
+	surface, transport, channel string
+	dryRun                      bool
+	approvals                   int
+}
+
+// maxCachedContexts bounds a contextCache.
+const maxCachedContexts = 1024
+
+// contextCache keeps the context records of requests without targets:
+// building a Cedar record costs as much as evaluating the policies, and
+// callers, surfaces and channels repeat. Records are immutable, so they are
+// shared. A Set owns one cache, dropped with it on reload.
+type contextCache struct {
+	m sync.Map // contextKey -> types.Record
+	n atomic.Int32
+}
+
+// get returns the record for key and targets, from the cache when cacheable.
+func (c *contextCache) get(key contextKey, targets types.Set, cacheable bool) types.Record {
+	if cacheable {
+		if r, ok := c.m.Load(key); ok {
+			return r.(types.Record)
+		}
+	}
+	r := types.NewRecord(types.RecordMap{
+		"surface":   types.String(key.surface),
+		"transport": types.String(key.transport),
+		"channel":   types.String(key.channel),
+		"dryRun":    types.Boolean(key.dryRun),
+		"approvals": types.Long(key.approvals),
+		"targets":   targets,
+	})
+	if cacheable && c.n.Load() < maxCachedContexts {
+		if _, loaded := c.m.LoadOrStore(key, r); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return r
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cedar-policy/cedar-go/types"
 )
 
 func TestDecideStarterPolicies(t *testing.T) {
@@ -258,5 +260,29 @@ func TestEffectText(t *testing.T) {
 	var e Effect
 	if err := e.UnmarshalText([]byte("maybe")); err == nil {
 		t.Error("UnmarshalText(maybe) succeeded")
+	}
+}
+
+func TestContextCache(t *testing.T) {
+	t.Parallel()
+	var c contextCache
+	empty := targetSet(nil)
+	a := c.get(contextKey{surface: "slack", channel: "C1"}, empty, true)
+	b := c.get(contextKey{surface: "slack", channel: "C2"}, empty, true)
+	if a.Equal(b) {
+		t.Error("different channels share a record")
+	}
+	if again := c.get(contextKey{surface: "slack", channel: "C1"}, empty, true); !again.Equal(a) {
+		t.Error("cached record differs")
+	}
+	withTargets := c.get(contextKey{surface: "slack", channel: "C1"}, targetSet([]string{"u1"}), false)
+	if v, _ := withTargets.Get("targets"); v.(types.Set).Len() != 1 {
+		t.Error("targets lost")
+	}
+	for i := range 2 * maxCachedContexts {
+		c.get(contextKey{approvals: i}, empty, true)
+	}
+	if n := c.n.Load(); n != maxCachedContexts {
+		t.Errorf("cache holds %d records; want at most %d", n, maxCachedContexts)
 	}
 }

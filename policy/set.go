@@ -19,6 +19,7 @@ type Set struct {
 	principals   types.EntityMap // callers and groups from the entities file
 	entities     types.EntityMap // catalog and principals, for evaluation
 	index        map[string]*actionPolicies
+	contexts     contextCache
 	files        []string
 	entitiesFile string
 }
