@@ -286,3 +286,30 @@ func TestContextCache(t *testing.T) {
 		t.Errorf("cache holds %d records; want at most %d", n, maxCachedContexts)
 	}
 }
+
+func TestApprovePolicyOnOperationGroups(t *testing.T) {
+	t.Parallel()
+	set, err := loadText(t, `@id("approve-user-deletions")
+permit (principal in Group::"admins", action == Action::"approve", resource in OperationGroup::"users.destructive")
+when { resource.destructive && context.surface == "slack" };`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		caller, op, surface string
+		want                Effect
+	}{
+		{"slack:T1/U1", "delete_users_batch", "", Allow},
+		{"slack:T1/U1", "delete_roles", "", Deny},          // not a users operation
+		{"slack:T1/U1", "update_user", "", Deny},           // not destructive
+		{"slack:T1/U1", "delete_users_batch", "cli", Deny}, // wrong surface
+		{"slack:T1/U2", "delete_users_batch", "", Deny},    // not an admin
+		{"cli:root", "delete_users_batch", "slack", Deny},  // not an admin
+	}
+	for _, tt := range tests {
+		d := set.decide(Request{Caller: tt.caller, Operation: tt.op, Surface: tt.surface}, ApproveAction, false, 0)
+		if d.Effect != tt.want {
+			t.Errorf("%s approves %s from %q: %v; want %v (%s)", tt.caller, tt.op, tt.surface, d.Effect, tt.want, d.Reason)
+		}
+	}
+}
