@@ -53,12 +53,12 @@ func (s *sqlStore) CreateApproval(ctx context.Context, a *Approval, rec *Record)
 	if len(ap.Args) == 0 {
 		ap.Args = json.RawMessage("null")
 	}
-	if rec.ApprovalID == "" {
-		rec.ApprovalID = ap.ID
-	}
 	cp, err := s.prepare(rec)
 	if err != nil {
 		return err
+	}
+	if cp.ApprovalID == "" {
+		cp.ApprovalID = ap.ID
 	}
 	step := func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, s.d.bind("INSERT INTO approvals ("+approvalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
@@ -136,12 +136,12 @@ func (s *sqlStore) TransitionApproval(ctx context.Context, id string, from, to S
 	if rec == nil {
 		return nil, fmt.Errorf("audit: approval %q: a record is required", id)
 	}
-	if rec.ApprovalID == "" {
-		rec.ApprovalID = id
-	}
 	cp, err := s.prepare(rec)
 	if err != nil {
 		return nil, err
+	}
+	if cp.ApprovalID == "" {
+		cp.ApprovalID = id
 	}
 	var result Approval
 	step := func(ctx context.Context, tx *sql.Tx) error {

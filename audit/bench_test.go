@@ -2,8 +2,10 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -44,69 +46,117 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
-var benchData struct {
-	once sync.Once
-	dir  string
-	err  error
+// verifyData is a store of 100,000 chained records per backend, built once
+// per test binary run and removed by TestMain.
+type verifyData struct {
+	once    sync.Once
+	dsn     string
+	err     error
+	cleanup func()
 }
 
-// verifyBenchDB builds, once per test binary run, a SQLite store holding
-// 100,000 chained records (appended in large transactions).
-func verifyBenchDB(b *testing.B) string {
-	benchData.once.Do(func() {
-		dir, err := os.MkdirTemp("", "audit-bench-")
-		if err != nil {
-			benchData.err = err
+var benchData = map[string]*verifyData{"sqlite": {}, "postgres": {}}
+
+const verifyRecords = 100_000
+
+// verifyBenchDSN builds the data set for a backend (appending in large
+// transactions) and returns its DSN.
+func verifyBenchDSN(b *testing.B, backend string) string {
+	d := benchData[backend]
+	d.once.Do(func() {
+		d.dsn, d.cleanup, d.err = benchTarget(backend)
+		if d.err != nil {
 			return
 		}
-		benchData.dir = dir
-		st, err := Open(context.Background(), "sqlite:"+filepath.Join(dir, "verify.db"))
+		st, err := Open(context.Background(), d.dsn)
 		if err != nil {
-			benchData.err = err
+			d.err = err
 			return
 		}
 		defer st.Close()
 		s := st.(*sqlStore)
-		const total, per = 100_000, 2_000
-		for done := 0; done < total && benchData.err == nil; done += per {
+		const per = 2_000
+		for done := 0; done < verifyRecords && d.err == nil; done += per {
 			j := &job{}
 			for i := 0; i < per; i++ {
 				r, err := s.prepare(rec(fmt.Sprintf("slack:T1/U%d", i%17), "updateUser", PhaseSucceeded,
 					fmt.Sprintf(`{"userId":"u%d","nickname":"user %d","blocked":false}`, done+i, done+i)))
 				if err != nil {
-					benchData.err = err
+					d.err = err
 					return
 				}
 				j.recs = append(j.recs, r)
 			}
-			benchData.err = s.submit(context.Background(), j)
+			d.err = s.submit(context.Background(), j)
 		}
 	})
-	if benchData.err != nil {
-		b.Fatalf("build verify data: %v", benchData.err)
+	if d.err != nil {
+		b.Fatalf("build %s verify data: %v", backend, d.err)
 	}
-	return filepath.Join(benchData.dir, "verify.db")
+	return d.dsn
+}
+
+// benchTarget creates an empty database that outlives a single benchmark run.
+func benchTarget(backend string) (dsn string, cleanup func(), err error) {
+	if backend == "sqlite" {
+		dir, err := os.MkdirTemp("", "audit-bench-")
+		if err != nil {
+			return "", nil, err
+		}
+		return "sqlite:" + filepath.Join(dir, "verify.db"), func() { os.RemoveAll(dir) }, nil
+	}
+	base := os.Getenv(pgDSNEnv)
+	schemaName := fmt.Sprintf("audit_bench_%d", os.Getpid())
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schemaName); err != nil {
+		return "", nil, err
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, err
+	}
+	q := u.Query()
+	q.Set("search_path", schemaName)
+	u.RawQuery = q.Encode()
+	return u.String(), func() {
+		if a, err := sql.Open("pgx", base); err == nil {
+			_, _ = a.Exec("DROP SCHEMA " + schemaName + " CASCADE")
+			a.Close()
+		}
+	}, nil
 }
 
 func cleanupBenchData() {
-	if benchData.dir != "" {
-		os.RemoveAll(benchData.dir)
+	for _, d := range benchData {
+		if d.cleanup != nil {
+			d.cleanup()
+		}
 	}
 }
 
-// BenchmarkVerify100k measures Verify over 100,000 SQLite records.
+// BenchmarkVerify100k measures Verify over 100,000 records per backend
+// (PostgreSQL is skipped without AUTHINGOPS_TEST_POSTGRES_DSN).
 func BenchmarkVerify100k(b *testing.B) {
-	path := verifyBenchDB(b)
-	s, err := Open(context.Background(), "sqlite:"+path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	b.ResetTimer()
-	for b.Loop() {
-		rep, err := s.Verify(context.Background())
-		if err != nil || !rep.OK || rep.Records != 100_000 {
-			b.Fatalf("Verify = %+v, %v", rep, err)
-		}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			if backend == "postgres" && os.Getenv(pgDSNEnv) == "" {
+				b.Skipf("set %s to benchmark PostgreSQL", pgDSNEnv)
+			}
+			s, err := Open(context.Background(), verifyBenchDSN(b, backend))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			for b.Loop() {
+				rep, err := s.Verify(context.Background())
+				if err != nil || !rep.OK || rep.Records != verifyRecords {
+					b.Fatalf("Verify = %+v, %v", rep, err)
+				}
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -115,11 +116,15 @@ func writeCanonical(buf *bytes.Buffer, x any) error {
 	return nil
 }
 
-// canonicalNumber keeps integers that fit in int64 as written and formats
-// every other number as the shortest float64 representation.
+// canonicalNumber keeps integer literals exactly as written (JSON forbids
+// leading zeros, so they are already canonical; "-0" becomes "0") and
+// formats every other number as the shortest float64 representation.
 func canonicalNumber(n json.Number) (string, error) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		return strconv.FormatInt(i, 10), nil
+	if isIntegerLiteral(string(n)) {
+		if string(n) == "-0" {
+			return "0", nil
+		}
+		return string(n), nil
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
@@ -129,6 +134,19 @@ func canonicalNumber(n json.Number) (string, error) {
 		return strconv.FormatFloat(f, 'f', -1, 64), nil
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64), nil
+}
+
+func isIntegerLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 const hexDigits = "0123456789abcdef"

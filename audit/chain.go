@@ -101,8 +101,10 @@ func writeRecordCanonical(buf *bytes.Buffer, r *Record) {
 }
 
 // prepareRecord validates r and puts the caller-controlled fields into their
-// stored form. Seq, PrevHash and Hash are assigned later, under the chain lock.
-func prepareRecord(r *Record, red *Redactor, now time.Time, newID func() string) error {
+// stored form. Seq, PrevHash and Hash — and Time when it is zero — are
+// assigned later, under the chain lock, so store-assigned times never go
+// backwards along the chain.
+func prepareRecord(r *Record, red *Redactor, newID func() string) error {
 	if !r.Phase.Valid() {
 		return fmt.Errorf("audit: record: invalid phase %q", r.Phase)
 	}
@@ -112,10 +114,9 @@ func prepareRecord(r *Record, red *Redactor, now time.Time, newID func() string)
 	if r.ID == "" {
 		r.ID = newID()
 	}
-	if r.Time.IsZero() {
-		r.Time = now
+	if !r.Time.IsZero() {
+		r.Time = normalizeTime(r.Time)
 	}
-	r.Time = normalizeTime(r.Time)
 	args := r.Args
 	if len(bytes.TrimSpace(args)) == 0 {
 		args = json.RawMessage("null")
@@ -130,9 +131,16 @@ func prepareRecord(r *Record, red *Redactor, now time.Time, newID func() string)
 	}
 	r.Args = c
 	r.ErrorMessage = red.RedactString(r.ErrorMessage)
-	if r.Targets == nil {
-		r.Targets = []string{}
+	// Targets come from unredacted arguments: mask any that looks like a
+	// credential (ids, codes, UUIDs and object ids pass).
+	targets := make([]string, 0, len(r.Targets))
+	for _, t := range r.Targets {
+		if looksSecret(t) {
+			t = red.Marker([]byte(t))
+		}
+		targets = append(targets, t)
 	}
+	r.Targets = targets
 	if r.PolicyIDs == nil {
 		r.PolicyIDs = []string{}
 	}

@@ -81,7 +81,8 @@ type Record struct {
 	Seq int64 `json:"seq"`
 	// ID is a unique id (a UUID unless the caller set one).
 	ID string `json:"id"`
-	// Time is when the record was appended, UTC, microsecond precision.
+	// Time is when the record was committed (unless the caller set it), UTC,
+	// microsecond precision.
 	Time time.Time `json:"time"`
 	// Phase is the step this record describes.
 	Phase Phase `json:"phase"`

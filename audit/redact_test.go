@@ -24,6 +24,7 @@ func TestRedactArgs(t *testing.T) {
 		{"jwt in free field", `{"note":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln"}`, `{"note":"` + m("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln") + `"}`},
 		{"slack token in text", `{"note":"use xoxp-1111-2222-abcd now"}`, `{"note":"use ` + m("xoxp-1111-2222-abcd") + ` now"}`},
 		{"high entropy free", `{"blob":"aZ3kP9qL2mX7vB4nR8tY"}`, `{"blob":"` + m("aZ3kP9qL2mX7vB4nR8tY") + `"}`},
+		{"search keywords are free text", `{"keywords":"alice@example.com","apiKey":"k"}`, `{"apiKey":"` + m("k") + `","keywords":"alice@example.com"}`},
 		{"plain free text kept", `{"reason":"offboarding per ticket HR-1234"}`, `{"reason":"offboarding per ticket HR-1234"}`},
 		{"uuid kept", `{"ref":"3f2b8c1e-1d2a-4b5c-9d8e-7f6a5b4c3d2e"}`, `{"ref":"3f2b8c1e-1d2a-4b5c-9d8e-7f6a5b4c3d2e"}`},
 		{"arrays", `{"userIds":["u1","u2"],"tokens":["a","b"]}`, `{"tokens":"` + m(`["a","b"]`) + `","userIds":["u1","u2"]}`},

@@ -22,6 +22,7 @@ var plantedSecrets = []string{
 	"493817",
 	"RC-7788-9911",
 	"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg",
+	"Qx7vN2pL9kR4mT8wZ3yB6c",
 }
 
 // secretArgs plants the secrets in arguments, nested "results" and free text.
@@ -50,6 +51,7 @@ func testNoSecrets(t *testing.T, be backend) {
 
 	r := rec("slack:T1/U1", "updateUser", PhaseFailed, secretArgs)
 	r.ErrorClass, r.ErrorMessage = "authing_error", secretError
+	r.Targets = append(r.Targets, "Qx7vN2pL9kR4mT8wZ3yB6c") // a secret mistaken for an id
 	mustAppend(t, s, r)
 
 	a := newApproval()

@@ -55,7 +55,7 @@ func (s *sqlStore) prepare(r *Record) (*Record, error) {
 		return nil, errors.New("audit: nil record")
 	}
 	cp := *r
-	if err := prepareRecord(&cp, s.opts.redactor, s.opts.clock(), s.newID); err != nil {
+	if err := prepareRecord(&cp, s.opts.redactor, s.newID); err != nil {
 		return nil, err
 	}
 	return &cp, nil
@@ -168,6 +168,14 @@ func (s *sqlStore) commitTx(batch []*job) (err error) {
 	var prev string
 	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&seq, &prev); err != nil {
 		return wrapf(err, "audit: %s: lock chain head", s.d.name)
+	}
+	now := normalizeTime(s.opts.clock())
+	for _, j := range batch {
+		for _, r := range j.recs {
+			if r.Time.IsZero() {
+				r.Time = now
+			}
+		}
 	}
 	var recs []*Record
 	for _, j := range batch {

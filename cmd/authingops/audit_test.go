@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestAuditCLI(t *testing.T) {
 		{"tail json", []string{"audit", "tail", "-n", "3", "--json", dsn}, []string{`"seq":4`, `"seq":6`}, []string{"pw-"}, 3},
 		{"query caller", []string{"audit", "query", "--caller", "mcp:claude", "--json", dsn}, []string{`"caller":"mcp:claude"`}, []string{"slack:T1/U1"}, 3},
 		{"query op target", []string{"audit", "query", "--op", "updateUser", "--target", "u3", dsn}, []string{"u3"}, []string{"u1 "}, 0},
-		{"query since duration", []string{"audit", "query", "--since", "1h", "--phase", "succeeded", "--json", dsn}, nil, nil, 6},
+		{"query since duration", []string{"audit", "query", "--since", "87600h", "--phase", "succeeded", "--json", dsn}, nil, nil, 6},
 		{"query until past", []string{"audit", "query", "--until", "2000-01-01T00:00:00Z", "--json", dsn}, nil, []string{"seq"}, 0},
 		{"export", []string{"audit", "export", "--format", "jsonl", dsn}, []string{`"seq":1`, `"hash":`}, []string{"pw-"}, 6},
 		{"verify", []string{"audit", "verify", dsn}, []string{"audit chain OK: 6 records"}, nil, 0},
@@ -152,5 +153,65 @@ func TestParseTimeFlag(t *testing.T) {
 	got, err = parseTimeFlag("since", "2026-11-24T10:00:00+02:00", now)
 	if err != nil || !got.Equal(time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)) {
 		t.Fatalf("RFC3339 = %v, %v", got, err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one polling reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestAuditTailFollow(t *testing.T) {
+	t.Parallel()
+	path := newAuditDB(t, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	root := newRootCmd()
+	var out syncBuffer
+	root.SetOut(&out)
+	root.SetArgs([]string{"audit", "tail", "-f", "-n", "1", "--json", "--interval", "5ms", "--audit-dsn", path})
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	waitFor := func(want string) {
+		t.Helper()
+		// The bound only guards against a hang; it is not part of the assertion.
+		for i := 0; !strings.Contains(out.String(), want); i++ {
+			if i == 6000 {
+				t.Fatalf("tail -f never printed %s:\n%s", want, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor(`"seq":2,`)
+
+	s, err := audit.Open(context.Background(), "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := &audit.Record{Phase: audit.PhaseRequested, Surface: audit.SurfaceCLI, Caller: "cli:follow", Operation: "getUser"}
+	if err := s.Append(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(`"caller":"cli:follow"`)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("tail -f: %v", err)
+	}
+	if got := out.String(); strings.Contains(got, `"seq":1,`) || strings.Count(got, "\n") != 2 {
+		t.Fatalf("tail -f -n 1 output:\n%s", got)
 	}
 }

@@ -1,0 +1,65 @@
+package authingtest
+
+// handlers is the one table of emulated operations, keyed by catalog name.
+// Emulated() and `authingops sandbox --list` derive from it; every catalog
+// operation missing here answers a 501 envelope.
+var handlers = map[string]handler{
+	// users
+	"create_user":          writes(hCreateUser),
+	"create_users_batch":   writes(hCreateUsersBatch),
+	"get_user":             reads(hGetUser),
+	"get_user_batch":       reads(hGetUserBatch),
+	"list_users":           reads(hListUsers),
+	"list_users_legacy":    reads(hListUsersLegacy),
+	"update_user":          writes(hUpdateUser),
+	"update_user_batch":    writes(hUpdateUserBatch),
+	"delete_users_batch":   writes(hDeleteUsersBatch),
+	"is_user_exists":       reads(hIsUserExists),
+	"resign_user":          writes(hResignUser),
+	"resign_user_batch":    writes(hResignUserBatch),
+	"kick_users":           reads(hKickUsers),
+	"get_user_roles":       reads(hGetUserRoles),
+	"get_user_groups":      reads(hGetUserGroups),
+	"get_user_departments": reads(hGetUserDepartments),
+	"set_user_departments": writes(hSetUserDepartments),
+	"has_any_role":         reads(hHasAnyRole),
+	// roles
+	"create_role":            writes(hCreateRole),
+	"get_role":               reads(hGetRole),
+	"list_roles":             reads(hListRoles),
+	"update_role":            writes(hUpdateRole),
+	"delete_roles_batch":     writes(hDeleteRolesBatch),
+	"assign_role":            writes(hAssignRole),
+	"revoke_role":            writes(hRevokeRole),
+	"list_role_members":      reads(hListRoleMembers),
+	"check_params_namespace": reads(hCheckRoleParams),
+	// groups
+	"create_group":         writes(hCreateGroup),
+	"get_group":            reads(hGetGroup),
+	"list_groups":          reads(hListGroups),
+	"get_all_groups":       reads(hGetAllGroups),
+	"update_group":         writes(hUpdateGroup),
+	"delete_groups_batch":  writes(hDeleteGroupsBatch),
+	"add_group_members":    writes(hAddGroupMembers),
+	"remove_group_members": writes(hRemoveGroupMembers),
+	"list_group_members":   reads(hListGroupMembers),
+	// organizations and departments
+	"create_organization":       writes(hCreateOrganization),
+	"list_organizations":        reads(hListOrganizations),
+	"get_organization":          reads(hGetOrganization),
+	"update_organization":       writes(hUpdateOrganization),
+	"delete_organization":       writes(hDeleteOrganization),
+	"create_department":         writes(hCreateDepartment),
+	"update_department":         writes(hUpdateDepartment),
+	"delete_department":         writes(hDeleteDepartment),
+	"get_department":            reads(hGetDepartment),
+	"list_children_departments": reads(hListChildrenDepartments),
+	"list_department_members":   reads(hListDepartmentMembers),
+	"add_department_members":    writes(hAddDepartmentMembers),
+	"remove_department_members": writes(hRemoveDepartmentMembers),
+	// applications
+	"list_applications":  reads(hListApplications),
+	"get_application":    reads(hGetApplication),
+	"create_application": writes(hCreateApplication),
+	"delete_application": writes(hDeleteApplication),
+}
