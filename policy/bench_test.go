@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/seed-afc46a91/authingops/authing"
 )
@@ -60,4 +62,32 @@ func BenchmarkLoadStarter(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecideMedian times every (caller, operation) pair of the starter
+// callers and the catalog, 64 decisions at a time, and reports the median and
+// the slowest pair's ns per decision.
+func BenchmarkDecideMedian(b *testing.B) {
+	e := catalogEngine(b)
+	callers := []string{"slack:T1/U1", "slack:T1/U2", "slack:T1/U3", "cli:alice", "mcp:claude-desktop"}
+	ctx := b.Context()
+	const batch = 64
+	var per []float64
+	for b.Loop() {
+		per = per[:0]
+		for _, op := range authing.Operations {
+			for _, c := range callers {
+				req := Request{Caller: c, Operation: op.Name}
+				start := time.Now()
+				for range batch {
+					e.Decide(ctx, req)
+				}
+				per = append(per, float64(time.Since(start).Nanoseconds())/batch)
+			}
+		}
+	}
+	slices.Sort(per)
+	b.ReportMetric(per[len(per)/2], "median-ns/decision")
+	b.ReportMetric(per[len(per)*99/100], "p99-ns/decision")
+	b.ReportMetric(per[len(per)-1], "max-ns/decision")
 }

@@ -3,7 +3,10 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
@@ -35,6 +38,17 @@ func (e Effect) String() string {
 
 // MarshalText renders the effect as its String.
 func (e Effect) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText parses "allow", "deny" or "needs_approval".
+func (e *Effect) UnmarshalText(b []byte) error {
+	for _, c := range []Effect{Deny, Allow, NeedsApproval} {
+		if string(b) == c.String() {
+			*e = c
+			return nil
+		}
+	}
+	return fmt.Errorf("policy: unknown effect %q", b)
+}
 
 // DefaultMaxApprovals is how many approvals Decide probes for at most when
 // looking for NeedsApproval.
@@ -82,7 +96,7 @@ func deny(format string, args ...any) Decision {
 func (set *Set) decide(req Request, action string, probe bool, maxApprovals int) Decision {
 	principal, err := ParseCaller(req.Caller)
 	if err != nil {
-		return deny("caller %q is not valid: %v", req.Caller, err)
+		return Decision{Effect: Deny, Reason: err.Error() + "; the caller is denied everything"}
 	}
 	if _, ok := set.principals[principal]; !ok {
 		return deny("caller %s is not registered in the policy entities file, so it may do nothing; ask an operator to add it", req.Caller)
@@ -101,15 +115,9 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 		Action:    types.NewEntityUID(TypeAction, types.String(action)),
 		Resource:  types.NewEntityUID(TypeOperation, types.String(req.Operation)),
 	}
-	ctx := types.RecordMap{
-		"surface":   types.String(surface),
-		"transport": types.String(req.Transport),
-		"channel":   types.String(req.Channel),
-		"dryRun":    types.Boolean(req.DryRun),
-		"approvals": types.Long(approvals),
-		"targets":   targetSet(req.Targets),
-	}
-	creq.Context = types.NewRecord(ctx)
+	key := contextKey{surface: surface, transport: req.Transport, channel: req.Channel, dryRun: req.DryRun, approvals: approvals}
+	targets := targetSet(req.Targets)
+	creq.Context = set.contexts.get(key, targets, len(req.Targets) == 0)
 	verb := "call " + req.Operation
 	if action == ApproveAction {
 		verb = "approve " + req.Operation
@@ -138,8 +146,8 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 	}
 	if probe && len(probeSet) > 0 {
 		for n := approvals + 1; n <= maxApprovals; n++ {
-			ctx["approvals"] = types.Long(n)
-			creq.Context = types.NewRecord(ctx)
+			key.approvals = n
+			creq.Context = set.contexts.get(key, targets, len(req.Targets) == 0)
 			pdec, pdiag := cedar.Authorize(probeSet, set, creq)
 			if pdec != cedar.Allow || len(pdiag.Errors) > 0 {
 				continue
@@ -149,8 +157,8 @@ func (set *Set) decide(req Request, action string, probe bool, maxApprovals int)
 				Effect:            NeedsApproval,
 				PolicyIDs:         append(forbids, permits...),
 				RequiredApprovals: n,
-				Reason: fmt.Sprintf("%s may %s only with %d distinct approver(s) (has %d): permitted by %s once approved; ask another admin to approve",
-					req.Caller, verb, n, approvals, quoteIDs(permits)),
+				Reason: fmt.Sprintf("%s may %s once %d distinct approver(s) have approved (now %d), under %s; ask someone the policies allow to approve %s",
+					req.Caller, verb, n, approvals, quoteIDs(permits), req.Operation),
 			}
 		}
 	}
@@ -184,17 +192,19 @@ func (set *Set) reasonIDs(rs []cedar.DiagnosticReason) []string {
 	return ids
 }
 
-// reasons renders the @reason annotations of the policies in rs.
+// reasons renders the @reason annotations of the policies in rs as
+// ": first; second", or "" when they have none.
 func (set *Set) reasons(rs []cedar.DiagnosticReason) string {
-	var b strings.Builder
+	var texts []string
 	for _, r := range rs {
 		if c := set.byID(r.PolicyID); c != nil && c.reason != "" {
-			b.WriteString(" (")
-			b.WriteString(c.reason)
-			b.WriteString(")")
+			texts = append(texts, c.reason)
 		}
 	}
-	return b.String()
+	if len(texts) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(texts, "; ")
 }
 
 // byID returns the policy called id, or nil.
@@ -206,12 +216,16 @@ func (set *Set) byID(id types.PolicyID) *compiled {
 	return set.policies[i]
 }
 
+// quoteIDs renders `policy "a"` or `policies "a", "b"`.
 func quoteIDs(ids []string) string {
 	q := make([]string, len(ids))
 	for i, id := range ids {
-		q[i] = fmt.Sprintf("%q", id)
+		q[i] = strconv.Quote(id)
 	}
-	return strings.Join(q, ", ")
+	if len(q) == 1 {
+		return "policy " + q[0]
+	}
+	return "policies " + strings.Join(q, ", ")
 }
 
 func targetSet(targets []string) types.Set {
@@ -223,4 +237,46 @@ func targetSet(targets []string) types.Set {
 		vs[i] = types.String(t)
 	}
 	return types.NewSet(vs...)
+}
+
+// contextKey is everything of a context record but the targets.
+type contextKey struct {
+	surface, transport, channel string
+	dryRun                      bool
+	approvals                   int
+}
+
+// maxCachedContexts bounds a contextCache.
+const maxCachedContexts = 1024
+
+// contextCache keeps the context records of requests without targets:
+// building a Cedar record costs as much as evaluating the policies, and
+// callers, surfaces and channels repeat. Records are immutable, so they are
+// shared. A Set owns one cache, dropped with it on reload.
+type contextCache struct {
+	m sync.Map // contextKey -> types.Record
+	n atomic.Int32
+}
+
+// get returns the record for key and targets, from the cache when cacheable.
+func (c *contextCache) get(key contextKey, targets types.Set, cacheable bool) types.Record {
+	if cacheable {
+		if r, ok := c.m.Load(key); ok {
+			return r.(types.Record)
+		}
+	}
+	r := types.NewRecord(types.RecordMap{
+		"surface":   types.String(key.surface),
+		"transport": types.String(key.transport),
+		"channel":   types.String(key.channel),
+		"dryRun":    types.Boolean(key.dryRun),
+		"approvals": types.Long(key.approvals),
+		"targets":   targets,
+	})
+	if cacheable && c.n.Load() < maxCachedContexts {
+		if _, loaded := c.m.LoadOrStore(key, r); !loaded {
+			c.n.Add(1)
+		}
+	}
+	return r
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cedar-policy/cedar-go/types"
 )
 
 func TestDecideStarterPolicies(t *testing.T) {
@@ -26,7 +28,7 @@ func TestDecideStarterPolicies(t *testing.T) {
 	}{
 		{"unregistered slack user", Request{Caller: "slack:T1/U99", Operation: "list_users"}, Deny, nil, 0, "not registered"},
 		{"unregistered mcp client", Request{Caller: "mcp:rogue", Operation: "list_users"}, Deny, nil, 0, "not registered"},
-		{"malformed caller", Request{Caller: "alice", Operation: "list_users"}, Deny, nil, 0, "not valid"},
+		{"malformed caller", Request{Caller: "alice", Operation: "list_users"}, Deny, nil, 0, "bad caller id"},
 		{"unknown operation", Request{Caller: oncall, Operation: "drop_database"}, Deny, nil, 0, "unknown operation"},
 
 		{"reader reads", Request{Caller: reader, Operation: "list_users"}, Allow, []string{"registered-may-read"}, 0, "permitted by"},
@@ -41,13 +43,13 @@ func TestDecideStarterPolicies(t *testing.T) {
 		{"plain admin cannot update", Request{Caller: admin, Operation: "update_user"}, Deny, nil, 0, ""},
 		{"oncall cannot create roles", Request{Caller: oncall, Operation: "create_role"}, Deny, nil, 0, ""},
 
-		{"delete users needs approval", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 0}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "1 distinct approver"},
+		{"delete users needs approval", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 0}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "once 1 distinct approver(s) have approved (now 0)"},
 		{"delete users approved", Request{Caller: oncall, Operation: "delete_users_batch", Approvals: 1}, Allow, []string{"admins-delete-users-roles-with-approval"}, 0, ""},
 		{"delete roles from cli needs approval", Request{Caller: cliAlice, Operation: "delete_roles"}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, ""},
 		{"delete roles from cli approved twice", Request{Caller: cliAlice, Operation: "delete_roles_batch", Approvals: 2}, Allow, []string{"admins-delete-users-roles-with-approval"}, 0, ""},
 		{"dry run does not skip approval", Request{Caller: admin, Operation: "delete_users_batch", DryRun: true}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, ""},
 		{"reader delete is denied, not approvable", Request{Caller: reader, Operation: "delete_users_batch"}, Deny, nil, 0, "no policy permits"},
-		{"negative approvals count as zero", Request{Caller: admin, Operation: "delete_roles", Approvals: -4}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "has 0"},
+		{"negative approvals count as zero", Request{Caller: admin, Operation: "delete_roles", Approvals: -4}, NeedsApproval, []string{"admins-delete-users-roles-with-approval"}, 1, "(now 0)"},
 
 		{"assistant creates user", Request{Caller: assistant, Operation: "create_user", Surface: "mcp", Transport: "stdio"}, Allow, []string{"assistants-create-user-assign-role"}, 0, ""},
 		{"assistant assigns role", Request{Caller: assistant, Operation: "assign_role"}, Allow, []string{"assistants-create-user-assign-role"}, 0, ""},
@@ -240,5 +242,74 @@ func TestReadsApprovals(t *testing.T) {
 				t.Errorf("readsApprovals(%s) = %v; want %v", tt.cond, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEffectText(t *testing.T) {
+	t.Parallel()
+	for _, e := range []Effect{Deny, Allow, NeedsApproval} {
+		b, err := e.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Effect
+		if err := back.UnmarshalText(b); err != nil || back != e {
+			t.Errorf("round trip of %v: %v, %v", e, back, err)
+		}
+	}
+	var e Effect
+	if err := e.UnmarshalText([]byte("maybe")); err == nil {
+		t.Error("UnmarshalText(maybe) succeeded")
+	}
+}
+
+func TestContextCache(t *testing.T) {
+	t.Parallel()
+	var c contextCache
+	empty := targetSet(nil)
+	a := c.get(contextKey{surface: "slack", channel: "C1"}, empty, true)
+	b := c.get(contextKey{surface: "slack", channel: "C2"}, empty, true)
+	if a.Equal(b) {
+		t.Error("different channels share a record")
+	}
+	if again := c.get(contextKey{surface: "slack", channel: "C1"}, empty, true); !again.Equal(a) {
+		t.Error("cached record differs")
+	}
+	withTargets := c.get(contextKey{surface: "slack", channel: "C1"}, targetSet([]string{"u1"}), false)
+	if v, _ := withTargets.Get("targets"); v.(types.Set).Len() != 1 {
+		t.Error("targets lost")
+	}
+	for i := range 2 * maxCachedContexts {
+		c.get(contextKey{approvals: i}, empty, true)
+	}
+	if n := c.n.Load(); n != maxCachedContexts {
+		t.Errorf("cache holds %d records; want at most %d", n, maxCachedContexts)
+	}
+}
+
+func TestApprovePolicyOnOperationGroups(t *testing.T) {
+	t.Parallel()
+	set, err := loadText(t, `@id("approve-user-deletions")
+permit (principal in Group::"admins", action == Action::"approve", resource in OperationGroup::"users.destructive")
+when { resource.destructive && context.surface == "slack" };`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		caller, op, surface string
+		want                Effect
+	}{
+		{"slack:T1/U1", "delete_users_batch", "", Allow},
+		{"slack:T1/U1", "delete_roles", "", Deny},          // not a users operation
+		{"slack:T1/U1", "update_user", "", Deny},           // not destructive
+		{"slack:T1/U1", "delete_users_batch", "cli", Deny}, // wrong surface
+		{"slack:T1/U2", "delete_users_batch", "", Deny},    // not an admin
+		{"cli:root", "delete_users_batch", "slack", Deny},  // not an admin
+	}
+	for _, tt := range tests {
+		d := set.decide(Request{Caller: tt.caller, Operation: tt.op, Surface: tt.surface}, ApproveAction, false, 0)
+		if d.Effect != tt.want {
+			t.Errorf("%s approves %s from %q: %v; want %v (%s)", tt.caller, tt.op, tt.surface, d.Effect, tt.want, d.Reason)
+		}
 	}
 }

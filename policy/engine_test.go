@@ -140,3 +140,32 @@ func TestReloadLoop(t *testing.T) {
 		t.Errorf("after SIGHUP: %v (%s)", d.Effect, d.Reason)
 	}
 }
+
+func TestFromPathsSingleFileAndEntities(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "one.cedar")
+	ents := filepath.Join(dir, "people.yaml")
+	writeFile(t, pol, `@id("read") permit(principal, action in Action::"read", resource);`)
+	writeFile(t, ents, testEntities)
+	e, err := NewEngine(fixtureSchema(t), FromPaths(pol, ents), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := e.Current()
+	if !set.Registered("cli:root") || set.Registered("cli:nobody") || set.Registered("nonsense") {
+		t.Error("Registered disagrees with the entities file")
+	}
+	if files, entities := set.Files(); len(files) != 1 || files[0] != pol || entities != ents {
+		t.Errorf("Files() = %v, %q", files, entities)
+	}
+	if d := e.Decide(t.Context(), Request{Caller: "mcp:bot", Operation: "get_user"}); !d.Allowed() {
+		t.Errorf("read: %v", d.Effect)
+	}
+	if _, err := NewEngine(fixtureSchema(t), FromPaths(pol, filepath.Join(dir, "missing.yaml")), Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing entities file: %v", err)
+	}
+	if _, err := NewEngine(fixtureSchema(t), FromPaths(t.TempDir(), ""), Options{}); !errors.Is(err, ErrNoPolicies) {
+		t.Errorf("empty directory: %v", err)
+	}
+}

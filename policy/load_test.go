@@ -132,3 +132,14 @@ func TestLoadStarterPolicies(t *testing.T) {
 		t.Errorf("%d starter callers; want 5", n)
 	}
 }
+
+func TestLoadBadEntitiesDoesNotFlagGroups(t *testing.T) {
+	t.Parallel()
+	_, err := Load(fixtureSchema(t), FromFiles(
+		[]File{{Name: "p.cedar", Data: []byte(`permit(principal in Group::"admins", action, resource);`)}},
+		&File{Name: "entities.yaml", Data: []byte("groups:\n  - id: admins\ncallers:\n  - id: bad\n")}))
+	var les LoadErrors
+	if !errors.As(err, &les) || len(les) != 1 || !errors.Is(les[0], ErrEntities) {
+		t.Errorf("got %v; want only the entities error", err)
+	}
+}

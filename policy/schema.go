@@ -89,6 +89,7 @@ type Schema struct {
 	names     []string // sorted operation names
 	groups    []group  // sorted by name
 	validator *validate.Validator
+	json      []byte          // the schema in Cedar's JSON schema format
 	entities  types.EntityMap // actions, operations and their groups
 }
 
@@ -158,6 +159,9 @@ func NewSchema(actions []Action) (*Schema, error) {
 		return nil, fmt.Errorf("%w: generated schema does not resolve: %w", ErrSchema, err)
 	}
 	s.validator = validate.New(resolved, validate.WithStrict())
+	if s.json, err = cs.MarshalJSON(); err != nil {
+		return nil, fmt.Errorf("%w: generated schema does not marshal to JSON: %w", ErrSchema, err)
+	}
 	s.buildEntities()
 	return s, nil
 }
@@ -210,6 +214,9 @@ func (s *Schema) buildEntities() {
 
 // Text returns the schema in Cedar's human-readable schema format.
 func (s *Schema) Text() string { return s.text }
+
+// JSON returns the schema in Cedar's JSON schema format.
+func (s *Schema) JSON() []byte { return slices.Clone(s.json) }
 
 // Operations returns the operation names, sorted.
 func (s *Schema) Operations() []string { return slices.Clone(s.names) }

@@ -56,6 +56,9 @@ func FromPaths(policies, entities string) Source {
 			if err != nil {
 				return nil, nil, fmt.Errorf("policies: %w", err)
 			}
+			if len(files) == 0 {
+				return nil, nil, fmt.Errorf("%w: no .cedar file in %s", ErrNoPolicies, policies)
+			}
 			if entities == "" {
 				if _, err := os.Stat(filepath.Join(policies, DefaultEntitiesFile)); err == nil {
 					entities = filepath.Join(policies, DefaultEntitiesFile)

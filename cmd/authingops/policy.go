@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +37,7 @@ func addPolicyFlags(cmd *cobra.Command, f *policyFlags) {
 	cmd.Flags().StringVar(&f.entities, "entities", os.Getenv(envEntities),
 		"the YAML entities file of callers and groups (env "+envEntities+"; default: entities.yaml in the policies directory)")
 	cmd.Flags().BoolVar(&f.starter, "starter", false,
-		"use the embedded starter policies and example callers of examples/policies (trials and sandboxes only)")
+		"use the embedded starter policies of examples/policies, with its example callers unless --entities is given (trials and sandboxes)")
 }
 
 // source returns the policy source the flags select, and a description of it.
@@ -48,6 +49,19 @@ func (f *policyFlags) source(paths []string) (policy.Source, string, error) {
 	switch {
 	case f.starter && len(paths) > 0:
 		return nil, "", errors.New("--starter and policy files are exclusive")
+	case f.starter && f.entities != "":
+		starter, entities := policy.FromFS(policies.Starter, ".", ""), f.entities
+		return policy.SourceFunc(func() ([]policy.File, *policy.File, error) {
+			files, _, err := starter.Read()
+			if err != nil {
+				return nil, nil, err
+			}
+			data, err := os.ReadFile(entities)
+			if err != nil {
+				return nil, nil, fmt.Errorf("entities: %w", err)
+			}
+			return files, &policy.File{Name: entities, Data: data}, nil
+		}), "embedded starter policies with " + entities, nil
 	case f.starter:
 		return policy.FromFS(policies.Starter, ".", policies.StarterEntities), "embedded starter policies", nil
 	case len(paths) == 0:
@@ -215,7 +229,8 @@ func printDecision(w io.Writer, d policy.Decision, asJSON bool) error {
 }
 
 func newPolicySchemaCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the Cedar schema generated from the operation catalog",
 		Args:  cobra.NoArgs,
@@ -224,8 +239,22 @@ func newPolicySchemaCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = io.WriteString(cmd.OutOrStdout(), s.Text())
+			w := cmd.OutOrStdout()
+			switch format {
+			case "cedar":
+				_, err = io.WriteString(w, s.Text())
+			case "json":
+				var buf bytes.Buffer
+				if err = json.Indent(&buf, s.JSON(), "", "  "); err == nil {
+					buf.WriteByte('\n')
+					_, err = buf.WriteTo(w)
+				}
+			default:
+				err = fmt.Errorf("--format %q: want cedar or json", format)
+			}
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "cedar", "cedar (human-readable schema) or json (Cedar JSON schema)")
+	return cmd
 }

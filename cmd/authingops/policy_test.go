@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -105,5 +106,38 @@ func TestPolicySchema(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("schema lacks %s", w)
 		}
+	}
+}
+
+func TestPolicySchemaJSON(t *testing.T) {
+	out, _, err := run(t, "policy", "schema", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	ns, ok := doc[""].(map[string]any)
+	if !ok || ns["actions"] == nil || ns["entityTypes"] == nil {
+		t.Errorf("unexpected JSON schema shape: %.300s", out)
+	}
+	if _, _, err := run(t, "policy", "schema", "--format", "yaml"); err == nil {
+		t.Error("--format yaml accepted")
+	}
+}
+
+func TestPolicyStarterWithOwnEntities(t *testing.T) {
+	t.Setenv(envPolicies, "")
+	ents := filepath.Join(t.TempDir(), "people.yaml")
+	if err := os.WriteFile(ents, []byte("groups:\n  - id: admins\n  - id: oncall-admins\n  - id: assistants\ncallers:\n  - id: cli:alice\n  - id: cli:bob\n    groups: [admins]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "policy", "check", "--starter", "--entities", ents, "--caller", "cli:bob", "--op", "delete_roles")
+	if exitCode(err) != 3 || !strings.Contains(out, "needs_approval") {
+		t.Errorf("starter with own entities: %v\n%s", err, out)
+	}
+	if _, _, err := run(t, "policy", "check", "--starter", "--entities", ents, "--caller", "slack:T1/U1", "--op", "list_users"); exitCode(err) != 2 {
+		t.Errorf("starter caller still registered: %v", err)
 	}
 }
