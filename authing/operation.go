@@ -35,6 +35,10 @@ type Operation struct {
 	// Invoke decodes args strictly into the typed request and calls the
 	// operation's method on c, returning the typed result.
 	Invoke func(ctx context.Context, c *Client, args json.RawMessage) (any, error)
+
+	// newRequest returns a new typed request, nil for operations without
+	// parameters.
+	newRequest func() any
 }
 
 // Param is one top-level parameter of an operation.

@@ -163,10 +163,11 @@ var accessKeysOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "密钥所属租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create collaborative admin access key (AK/SK)\",\"properties\":{\"tenantId\":{\"type\":\"string\",\"description\":\"密钥所属租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"密钥类型\"},\"userId\":{\"type\":\"string\",\"description\":\"密钥所属用户 ID\"}},\"required\":[\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateAccessKeyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateAccessKeyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_access_key")
 			}
 			res, err := c.CreateAccessKey(ctx, req)
 			if err != nil {
@@ -183,10 +184,11 @@ var accessKeysOperations = []*Operation{
 			{Name: "accessKeyId", In: "body", Type: "string", Required: true, Description: "accessKeyId"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete collaborative admin access key (AK/SK)\",\"properties\":{\"accessKeyId\":{\"type\":\"string\",\"description\":\"accessKeyId\"}},\"required\":[\"accessKeyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteAccessKeyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteAccessKeyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_access_key")
 			}
 			res, err := c.DeleteAccessKey(ctx, req)
 			if err != nil {
@@ -204,10 +206,11 @@ var accessKeysOperations = []*Operation{
 			{Name: "accessKeyId", In: "query", Type: "string", Required: true, Description: "accessKeyId"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get collaborative admin access key (AK/SK)\",\"properties\":{\"accessKeyId\":{\"type\":\"string\",\"description\":\"accessKeyId\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\",\"accessKeyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAccessKeyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAccessKeyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_access_key")
 			}
 			res, err := c.GetAccessKey(ctx, req)
 			if err != nil {
@@ -227,10 +230,11 @@ var accessKeysOperations = []*Operation{
 			{Name: "status", In: "query", Type: "array", Required: false, Description: "AccessKey 状态，activated：已激活，staging：分级（可轮换），revoked：已撤销"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List collaborative admin access keys (AK/SK)\",\"properties\":{\"status\":{\"type\":\"array\",\"description\":\"AccessKey 状态，activated：已激活，staging：分级（可轮换），revoked：已撤销\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"密钥所属租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"密钥类型\"},\"userId\":{\"type\":\"string\",\"description\":\"密钥所属用户 ID\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAccessKeyListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAccessKeyListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_access_key_list")
 			}
 			res, err := c.GetAccessKeyList(ctx, req)
 			if err != nil {
@@ -248,10 +252,11 @@ var accessKeysOperations = []*Operation{
 			{Name: "accessKeyId", In: "body", Type: "string", Required: true, Description: "AccessKey ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update an admin access key\",\"properties\":{\"accessKeyId\":{\"type\":\"string\",\"description\":\"AccessKey ID\"},\"enable\":{\"type\":\"boolean\",\"description\":\"密钥是否生效\"}},\"required\":[\"enable\",\"accessKeyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateAccessKeyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateAccessKeyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_access_key")
 			}
 			res, err := c.UpdateAccessKey(ctx, req)
 			if err != nil {

@@ -1244,10 +1244,11 @@ var applicationsOperations = []*Operation{
 			{Name: "targets", In: "body", Type: "array", Required: true, Description: "关联对象列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Assign ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"要关联的账号 ID\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"targets\":{\"type\":\"array\",\"description\":\"关联对象列表\",\"items\":{\"$ref\":\"#/$defs/AssignASAAccountItem\"}}},\"required\":[\"appId\",\"accountId\",\"targets\"],\"additionalProperties\":false,\"$defs\":{\"AssignASAAccountItem\":{\"type\":\"object\",\"properties\":{\"targetIdentifiers\":{\"type\":\"array\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifiers\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AssignASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AssignASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "assign_asa_account")
 			}
 			res, err := c.AssignASAAccount(ctx, req)
 			if err != nil {
@@ -1265,10 +1266,11 @@ var applicationsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "授权主体列表，最多 10 条"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Authorize application access\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"list\":{\"type\":\"array\",\"description\":\"授权主体列表，最多 10 条\",\"items\":{\"$ref\":\"#/$defs/ApplicationPermissionRecordItem\"}}},\"required\":[\"appId\",\"list\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationPermissionRecordItem\":{\"type\":\"object\",\"properties\":{\"effect\":{\"type\":\"string\",\"description\":\"授权作用，允许或拒绝\",\"enum\":[\"ALLOW\",\"DENY\"]},\"inheritByChildren\":{\"type\":\"boolean\",\"description\":\"当主体类型为 \\\"ORG\\\" 时，授权是否被子节点继承\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限分组 code，当主体类型为 \\\"ROLE\\\" 时必传\"},\"targetIdentifier\":{\"type\":\"array\",\"description\":\"主体标识列表，当主体类型为 \\\"USER\\\" 时，值应为用户 ID；当主体类型为 \\\"GROUP\\\" 时，值应为分组 code；当主体类型为 \\\"ROLE\\\" 时，值应为角色 code；当主体类型为 \\\"ORG\\\" 时，值应为组织节点 ID。最多 50 条。\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"ORG\"]}},\"required\":[\"targetType\",\"targetIdentifier\",\"effect\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AuthorizeApplicationAccessRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AuthorizeApplicationAccessRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "authorize_application_access")
 			}
 			res, err := c.AuthorizeApplicationAccess(ctx, req)
 			if err != nil {
@@ -1286,10 +1288,11 @@ var applicationsOperations = []*Operation{
 			{Name: "connIds", In: "body", Type: "array", Required: true, Description: "身份源连接 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set user pool multi-tenant identity provider connection state\",\"properties\":{\"connIds\":{\"type\":\"array\",\"description\":\"身份源连接 ID\",\"items\":{\"type\":\"string\"}},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启身份源连接\"}},\"required\":[\"enabled\",\"connIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ChangeUserpoolTenanExtIdpConnStateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ChangeUserpoolTenanExtIdpConnStateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "change_userpool_tenan_ext_idp_conn_state")
 			}
 			res, err := c.ChangeUserpoolTenanExtIdpConnState(ctx, req)
 			if err != nil {
@@ -1306,10 +1309,11 @@ var applicationsOperations = []*Operation{
 			{Name: "domain", In: "body", Type: "string", Required: true, Description: "域名"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a domain is available\",\"properties\":{\"domain\":{\"type\":\"string\",\"description\":\"域名\"}},\"required\":[\"domain\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckDomainAvailableRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckDomainAvailableRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_domain_available")
 			}
 			res, err := c.CheckDomainAvailable(ctx, req)
 			if err != nil {
@@ -1347,10 +1351,11 @@ var applicationsOperations = []*Operation{
 			{Name: "brandingConfig", In: "body", Type: "object", Required: false, Description: "品牌化配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create application\",\"properties\":{\"appDescription\":{\"type\":\"string\",\"description\":\"应用描述信息\"},\"appIdentifier\":{\"type\":\"string\",\"description\":\"应用唯一标志，**自建应用必填**。\"},\"appLogo\":{\"type\":\"string\",\"description\":\"应用 Logo 链接\"},\"appName\":{\"type\":\"string\",\"description\":\"应用名称\"},\"appType\":{\"type\":\"string\",\"description\":\"应用类型\",\"enum\":[\"web\",\"spa\",\"native\",\"api\",\"mfa\",\"mini-program\",\"gateway-app\",\"gateway-agent\"]},\"brandingConfig\":{\"$ref\":\"#/$defs/ApplicationBrandingConfigInput\",\"description\":\"品牌化配置\"},\"casConfig\":{\"$ref\":\"#/$defs/CASIDPConfig\",\"description\":\"CAS 协议配置\"},\"casProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 CAS 身份提供商\"},\"defaultProtocol\":{\"type\":\"string\",\"description\":\"默认应用协议类型\",\"enum\":[\"oidc\",\"oauth\",\"saml\",\"cas\",\"asa\"]},\"initLoginUri\":{\"type\":\"string\",\"description\":\"发起登录地址：在 Authing 应用详情点击「体验登录」或在应用面板点击该应用图标时，会跳转到此 URL，默认为 Authing 登录页。\"},\"loginConfig\":{\"$ref\":\"#/$defs/ApplicationLoginConfigInput\",\"description\":\"登录配置\"},\"logoutRedirectUris\":{\"type\":\"array\",\"description\":\"应用退出登录回调地址\",\"items\":{\"type\":\"string\"}},\"oauthConfig\":{\"$ref\":\"#/$defs/OauthIdpConfig\",\"description\":\"OAuth2.0 协议配置。【重要提示】不再推荐使用 OAuth2.0，建议切换到 OIDC。\"},\"oauthProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 OAuth 身份提供商\"},\"oidcConfig\":{\"$ref\":\"#/$defs/OIDCConfig\",\"description\":\"OIDC 协议配置\"},\"redirectUris\":{\"type\":\"array\",\"description\":\"应用登录回调地址\",\"items\":{\"type\":\"string\"}},\"registerConfig\":{\"$ref\":\"#/$defs/ApplicationRegisterConfigInput\",\"description\":\"注册配置\"},\"samlConfig\":{\"$ref\":\"#/$defs/SAMLIdpConfig\",\"description\":\"SAML 协议配置\"},\"samlProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 SAML 身份提供商\"},\"ssoEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 SSO 单点登录\"},\"template\":{\"type\":\"string\",\"description\":\"集成应用模版类型，**集成应用必填**。集成应用只需要填 `template` 和 `templateData` 两个字段，其他的字段将被忽略。\"},\"templateData\":{\"description\":\"集成应用配置信息，**集成应用必填**。\"}},\"required\":[\"appName\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationBrandingConfigInput\":{\"type\":\"object\",\"properties\":{\"customBackground\":{\"type\":\"string\",\"description\":\"自定义登录页背景，示例：\\n- 图片背景：`url(https://files.authing.co/user-contents/photos/6c6b3726-4a04-4ba7-b686-1a275f81a47a.png) center/cover`\\n- 纯色背景：`rgba(37,49,122,1)`\"},\"customCSS\":{\"type\":\"string\",\"description\":\"自定义 CSS 内容\"},\"customCSSEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启自定义 CSS\"},\"customLoadingImage\":{\"type\":\"string\",\"description\":\"自定义加载图标，当登录框加载时会展示\"},\"defaultLanguage\":{\"type\":\"string\",\"description\":\"展示的默认语言：\\n- `zh-CN`: 简体中文\\n- `zh-TW`: 繁体中文\\n- `en-US`: 英文\\n- `ja-JP`: 日语\\n\\n默认情况下，Authing 登录页会根据用户浏览器语言自动渲染。\",\"enum\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"]},\"guardVersion\":{\"type\":\"string\",\"description\":\"Guard 版本：\\n- `Advanced`: 高级版\\n- `Classical`: 经典版\",\"enum\":[\"Advanced\",\"Classical\"]},\"showChangeLanguageButton\":{\"type\":\"boolean\",\"description\":\"是否显示切换语言按钮\"},\"showEnterpriseConnections\":{\"type\":\"boolean\",\"description\":\"是否显示企业身份源登录方式\"},\"showForgetPasswordButton\":{\"type\":\"boolean\",\"description\":\"是否显示忘记密码按钮\"},\"showSocialConnections\":{\"type\":\"boolean\",\"description\":\"是否显示社会化登录方式\"}},\"additionalProperties\":false},\"ApplicationDefaultLoginMethodInput\":{\"type\":\"object\",\"properties\":{\"adExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `AD` 时，你需要通过此参数指定具体的 AD 身份源连接的 ID。\"},\"connectionType\":{\"type\":\"string\",\"description\":\"默认的登录类型\\n- `PASSWORD`: 密码类型，取决于你开启的基础登录方式，支持手机号/邮箱/用户名 + 密码进行登录\\n- `PASSCODE`: 验证码类型，取决于你开启的基础登录方式，支持手机号/邮箱 + 验证码进行登录\\n- `QRCODE`: 扫码登录类型，目前包含自建 APP 扫码登录、关注微信公众号扫码登录、微信小程序扫码登录三种类型\",\"enum\":[\"PASSCODE\",\"PASSWORD\",\"QRCODE\",\"LDAP\",\"AD\"]},\"ldapExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `LDAP` 时，你需要通过此参数指定具体的 LDAP 身份源连接的 ID。\"},\"qrcodeExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `QRCODE` 时，你需要通过此参数指定具体的扫码登录身份源连接的 ID。\"},\"qrcodeType\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `QRCODE` 时，此参数表示二维码类型。\\n- `SELF_BUILT_APP`: 自建 APP 扫码\\n- `WECHAT_OFFICIAL_ACCOUNT`: 扫码关注微信公众号登录\\n- `WECHAT_MINI_PROGRAM`: 微信小程序扫码登录\",\"enum\":[\"SELF_BUILT_APP\",\"WECHAT_OFFICIAL_ACCOUNT\",\"WECHAT_MINI_PROGRAM\"]}},\"required\":[\"connectionType\"],\"additionalProperties\":false},\"ApplicationEnabledExtIdpConnInput\":{\"type\":\"object\",\"properties\":{\"extIdpConnId\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"}},\"required\":[\"extIdpConnId\"],\"additionalProperties\":false},\"ApplicationLoginConfigInput\":{\"type\":\"object\",\"properties\":{\"defaultLoginMethod\":{\"$ref\":\"#/$defs/ApplicationDefaultLoginMethodInput\",\"description\":\"应用默认登录方式（不包含社会化登录和企业身份源登录）\"},\"enabledAllExtIdpConns\":{\"type\":\"boolean\",\"description\":\"开启所有的外部身份源连接\"},\"enabledBasicLoginMethods\":{\"type\":\"array\",\"description\":\"开启的基础登录方式\",\"items\":{\"type\":\"string\",\"enum\":[\"PHONE_CODE\",\"EMAIL_CODE\",\"PHONE_PASSWORD\",\"EMAIL_PASSWORD\",\"USERNAME_PASSWORD\",\"SELF_BUILT_APP_QRCODE\"]}},\"enabledExtIdpConnIds\":{\"type\":\"array\",\"description\":\"开启的外部身份源连接\",\"items\":{\"$ref\":\"#/$defs/ApplicationEnabledExtIdpConnInput\"}},\"mergeLoginAndRegisterPage\":{\"type\":\"boolean\",\"description\":\"是否开启登录注册合并\"},\"showAuthorizationPage\":{\"type\":\"boolean\",\"description\":\"是否展示用户授权页面\"}},\"required\":[\"showAuthorizationPage\"],\"additionalProperties\":false},\"ApplicationRegisterConfigInput\":{\"type\":\"object\",\"properties\":{\"defaultRegisterMethod\":{\"type\":\"string\",\"description\":\"默认的注册类型\\n- `PASSWORD`: 密码类型，支持邮箱 + 密码进行登录\\n- `PASSCODE`: 验证码类型，取决于你开启的注册方式，支持手机号/邮箱 + 验证码进行登录\",\"enum\":[\"PASSCODE\",\"PASSWORD\"]},\"enabledBasicRegisterMethods\":{\"type\":\"array\",\"description\":\"开启的注册方式\",\"items\":{\"type\":\"string\",\"enum\":[\"PHONE_CODE\",\"EMAIL_CODE\",\"EMAIL_PASSWORD\"]}}},\"required\":[\"enabledBasicRegisterMethods\",\"defaultRegisterMethod\"],\"additionalProperties\":false},\"CASIDPConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"OIDCConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"OauthIdpConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"SAMLIdpConfig\":{\"type\":\"object\",\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateApplicationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateApplicationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_application")
 			}
 			res, err := c.CreateApplication(ctx, req)
 			if err != nil {
@@ -1368,10 +1373,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create ASA account\",\"properties\":{\"accountInfo\":{\"description\":\"账号信息，一般为包含 \\\"account\\\", \\\"password\\\" key 的键值对\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"accountInfo\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_asa_account")
 			}
 			res, err := c.CreateASAAccount(ctx, req)
 			if err != nil {
@@ -1389,10 +1395,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create ASA accounts\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"list\":{\"type\":\"array\",\"description\":\"账号列表\",\"items\":{\"$ref\":\"#/$defs/CreateASAAccountsBatchItem\"}}},\"required\":[\"list\",\"appId\"],\"additionalProperties\":false,\"$defs\":{\"CreateASAAccountsBatchItem\":{\"type\":\"object\",\"properties\":{\"accountInfo\":{\"description\":\"账号信息，一般为包含 \\\"account\\\", \\\"password\\\" key 的键值对\"}},\"required\":[\"accountInfo\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateASAAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateASAAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_asa_account_batch")
 			}
 			res, err := c.CreateASAAccountBatch(ctx, req)
 			if err != nil {
@@ -1409,10 +1416,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteApplicationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteApplicationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_application")
 			}
 			res, err := c.DeleteApplication(ctx, req)
 			if err != nil {
@@ -1430,10 +1438,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"ASA 账号 ID\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"accountId\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_asa_account")
 			}
 			res, err := c.DeleteASAAccount(ctx, req)
 			if err != nil {
@@ -1451,10 +1460,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete ASA accounts\",\"properties\":{\"accountIds\":{\"type\":\"array\",\"description\":\"ASA 账号 ID 列表\",\"items\":{\"type\":\"string\"}},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"accountIds\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteASAAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteASAAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_asa_account_batch")
 			}
 			res, err := c.DeleteASAAccountBatch(ctx, req)
 			if err != nil {
@@ -1471,10 +1481,11 @@ var applicationsOperations = []*Operation{
 			{Name: "authIds", In: "query", Type: "array", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete application authorizations\",\"properties\":{\"authIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"authIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteAuthRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteAuthRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_auth")
 			}
 			res, err := c.DeleteAuth(ctx, req)
 			if err != nil {
@@ -1493,10 +1504,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get subject authorization details\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"targetId\":{\"type\":\"string\",\"description\":\"主体 id\"},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"ORG\",\"AK_SK\"]}},\"required\":[\"targetId\",\"targetType\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DetailAuthSubjectRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DetailAuthSubjectRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "detail_auth_subject")
 			}
 			res, err := c.DetailAuthSubject(ctx, req)
 			if err != nil {
@@ -1514,10 +1526,11 @@ var applicationsOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "授权 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update authorization enabled switch\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"授权是否生效开关,\"},\"id\":{\"type\":\"string\",\"description\":\"授权 ID\"}},\"required\":[\"enabled\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(EnabledAuthRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(EnabledAuthRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "enabled_auth")
 			}
 			res, err := c.EnabledAuth(ctx, req)
 			if err != nil {
@@ -1534,10 +1547,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetApplicationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetApplicationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_application")
 			}
 			res, err := c.GetApplication(ctx, req)
 			if err != nil {
@@ -1554,10 +1568,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get application's default access permission strategy\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetApplicationPermissionStrategyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetApplicationPermissionStrategyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_application_permission_strategy")
 			}
 			res, err := c.GetApplicationPermissionStrategy(ctx, req)
 			if err != nil {
@@ -1574,10 +1589,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get application secret\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetApplicationSecretRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetApplicationSecretRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_application_secret")
 			}
 			res, err := c.GetApplicationSecret(ctx, req)
 			if err != nil {
@@ -1594,10 +1610,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get application simple info\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetApplicationSimpleInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetApplicationSimpleInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_application_simple_info")
 			}
 			res, err := c.GetApplicationSimpleInfo(ctx, req)
 			if err != nil {
@@ -1615,10 +1632,11 @@ var applicationsOperations = []*Operation{
 			{Name: "accountId", In: "query", Type: "string", Required: true, Description: "ASA 账号 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"ASA 账号 ID\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"appId\",\"accountId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_asa_account")
 			}
 			res, err := c.GetASAAccount(ctx, req)
 			if err != nil {
@@ -1638,10 +1656,11 @@ var applicationsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List targets assigned to an ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"ASA 账号 ID\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"appId\",\"accountId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetASAAccountAssignedTargetsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetASAAccountAssignedTargetsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_asa_account_assigned_targets")
 			}
 			res, err := c.GetASAAccountAssignedTargets(ctx, req)
 			if err != nil {
@@ -1659,10 +1678,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get ASA accounts\",\"properties\":{\"accountIds\":{\"type\":\"array\",\"description\":\"ASA 账号 ID 列表\",\"items\":{\"type\":\"string\"}},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"accountIds\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetASAAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetASAAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_asa_account_batch")
 			}
 			res, err := c.GetASAAccountBatch(ctx, req)
 			if err != nil {
@@ -1681,10 +1701,11 @@ var applicationsOperations = []*Operation{
 			{Name: "targetIdentifier", In: "query", Type: "string", Required: true, Description: "目标对象的唯一标志符：\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\n- 如果是角色，为角色的 code，如 `admin`\n- 如果是分组，为分组的 code，如 `developer`\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get ASA account assigned to a subject\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"appId\",\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAssignedAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAssignedAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_assigned_account")
 			}
 			res, err := c.GetAssignedAccount(ctx, req)
 			if err != nil {
@@ -1703,10 +1724,11 @@ var applicationsOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get MFA trigger data for a user in an application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"appId\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetMFATriggerDataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetMFATriggerDataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_mfa_trigger_data")
 			}
 			res, err := c.GetMFATriggerData(ctx, req)
 			if err != nil {
@@ -1722,7 +1744,7 @@ var applicationsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get verify-config configuration\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_verify_config")
 			}
 			res, err := c.GetVerifyConfig(ctx)
 			if err != nil {
@@ -1739,10 +1761,11 @@ var applicationsOperations = []*Operation{
 			{Name: "keywords", In: "query", Type: "string", Required: false, Description: "搜索关键字"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get verify-config-app list\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetVerifyConfigAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetVerifyConfigAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_verify_config_app")
 			}
 			res, err := c.GetVerifyConfigApp(ctx, req)
 			if err != nil {
@@ -1760,10 +1783,11 @@ var applicationsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选项"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users currently logged in to an application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"options\":{\"$ref\":\"#/$defs/ListApplicationActiveUsersOptions\",\"description\":\"可选项\"}},\"required\":[\"appId\"],\"additionalProperties\":false,\"$defs\":{\"ListApplicationActiveUsersOptions\":{\"type\":\"object\",\"properties\":{\"pagination\":{\"$ref\":\"#/$defs/Pagination\",\"description\":\"分页配置\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\"},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\"}},\"additionalProperties\":false},\"Pagination\":{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListApplicationActiveUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListApplicationActiveUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_application_active_users")
 			}
 			res, err := c.ListApplicationActiveUsers(ctx, req)
 			if err != nil {
@@ -1785,10 +1809,11 @@ var applicationsOperations = []*Operation{
 			{Name: "keywords", In: "query", Type: "string", Required: false, Description: "模糊搜索字符串"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List application simple info\",\"properties\":{\"isIntegrateApp\":{\"type\":\"boolean\",\"description\":\"是否为集成应用\",\"default\":false},\"isSelfBuiltApp\":{\"type\":\"boolean\",\"description\":\"是否为自建应用\",\"default\":false},\"keywords\":{\"type\":\"string\",\"description\":\"模糊搜索字符串\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"ssoEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启单点登录\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListApplicationSimpleInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListApplicationSimpleInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_application_simple_info")
 			}
 			res, err := c.ListApplicationSimpleInfo(ctx, req)
 			if err != nil {
@@ -1811,10 +1836,11 @@ var applicationsOperations = []*Operation{
 			{Name: "all", In: "query", Type: "boolean", Required: false, Description: "搜索应用，true：搜索所有应用, 默认为 false"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications\",\"properties\":{\"all\":{\"type\":\"boolean\",\"description\":\"搜索应用，true：搜索所有应用, 默认为 false\"},\"isIntegrateApp\":{\"type\":\"boolean\",\"description\":\"是否为集成应用\",\"default\":false},\"isSelfBuiltApp\":{\"type\":\"boolean\",\"description\":\"是否为自建应用\",\"default\":false},\"keywords\":{\"type\":\"string\",\"description\":\"模糊搜索字符串\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"ssoEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启单点登录\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListApplicationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListApplicationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_applications")
 			}
 			res, err := c.ListApplications(ctx, req)
 			if err != nil {
@@ -1833,10 +1859,11 @@ var applicationsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List ASA accounts\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_asa_account")
 			}
 			res, err := c.ListASAAccount(ctx, req)
 			if err != nil {
@@ -1859,10 +1886,11 @@ var applicationsOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: false, Description: "授权是否生效开关,"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List application authorizations\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"effect\":{\"type\":\"string\",\"description\":\"操作，ALLOW/DENY\",\"enum\":[\"ALLOW\",\"DENY\"]},\"enabled\":{\"type\":\"boolean\",\"description\":\"授权是否生效开关,\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"targetName\":{\"type\":\"string\",\"description\":\"主体名称\"},\"targetTypeList\":{\"type\":\"array\",\"description\":\"主体类型列表, USER/ORG/ROLE/GROUP\",\"items\":{\"type\":\"string\"}}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListAuthApplicationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListAuthApplicationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_auth_application")
 			}
 			res, err := c.ListAuthApplication(ctx, req)
 			if err != nil {
@@ -1884,10 +1912,11 @@ var applicationsOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: false, Description: "开关"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List subject authorizations\",\"properties\":{\"appName\":{\"type\":\"string\",\"description\":\"应用名称\"},\"appTypeList\":{\"type\":\"array\",\"description\":\"应用类型列表\",\"items\":{\"type\":\"string\"}},\"effect\":{\"type\":\"array\",\"description\":\"操作类型列表\",\"items\":{\"type\":\"string\"}},\"enabled\":{\"type\":\"boolean\",\"description\":\"开关\"},\"targetId\":{\"type\":\"string\",\"description\":\"主体 id\"},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"ORG\",\"AK_SK\"]}},\"required\":[\"targetType\",\"targetId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListAuthSubjectRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListAuthSubjectRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_auth_subject")
 			}
 			res, err := c.ListAuthSubject(ctx, req)
 			if err != nil {
@@ -1907,10 +1936,11 @@ var applicationsOperations = []*Operation{
 			{Name: "sso_enabled", In: "query", Type: "boolean", Required: true, Description: "应用是否加入单点登录"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List tenant applications\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的应用数量\"},\"page\":{\"type\":\"string\",\"description\":\"获取应用列表的页码\"},\"sso_enabled\":{\"type\":\"boolean\",\"description\":\"应用是否加入单点登录\"}},\"required\":[\"page\",\"limit\",\"keywords\",\"sso_enabled\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListTenantApplicationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantApplicationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenant_applications")
 			}
 			res, err := c.ListTenantApplications(ctx, req)
 			if err != nil {
@@ -1927,10 +1957,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Refresh (rotate) application secret\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RefreshApplicationSecretRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RefreshApplicationSecretRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "refresh_application_secret")
 			}
 			res, err := c.RefreshApplicationSecret(ctx, req)
 			if err != nil {
@@ -1948,10 +1979,11 @@ var applicationsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "授权主体列表，最多 10 条"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Revoke application access (delete authorization records)\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"list\":{\"type\":\"array\",\"description\":\"授权主体列表，最多 10 条\",\"items\":{\"$ref\":\"#/$defs/DeleteApplicationPermissionRecordItem\"}}},\"required\":[\"appId\",\"list\"],\"additionalProperties\":false,\"$defs\":{\"DeleteApplicationPermissionRecordItem\":{\"type\":\"object\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限分组 code，当主体类型为 \\\"ROLE\\\" 时必传\"},\"targetIdentifier\":{\"type\":\"array\",\"description\":\"主体标识列表，当主体类型为 \\\"USER\\\" 时，值应为用户 ID；当主体类型为 \\\"GROUP\\\" 时，值应为分组 code；当主体类型为 \\\"ROLE\\\" 时，值应为角色 code；当主体类型为 \\\"ORG\\\" 时，值应为组织节点 ID。最多 50 条。\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"ORG\"]}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(RevokeApplicationAccessRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevokeApplicationAccessRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revoke_application_access")
 			}
 			res, err := c.RevokeApplicationAccess(ctx, req)
 			if err != nil {
@@ -1970,10 +2002,11 @@ var applicationsOperations = []*Operation{
 			{Name: "targets", In: "body", Type: "array", Required: true, Description: "关联对象列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Unassign ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"要关联的账号 ID\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"targets\":{\"type\":\"array\",\"description\":\"关联对象列表\",\"items\":{\"$ref\":\"#/$defs/AssignASAAccountItem\"}}},\"required\":[\"appId\",\"accountId\",\"targets\"],\"additionalProperties\":false,\"$defs\":{\"AssignASAAccountItem\":{\"type\":\"object\",\"properties\":{\"targetIdentifiers\":{\"type\":\"array\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifiers\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UnassignASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UnassignASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "unassign_asa_account")
 			}
 			res, err := c.UnassignASAAccount(ctx, req)
 			if err != nil {
@@ -2012,10 +2045,11 @@ var applicationsOperations = []*Operation{
 			{Name: "enablePermissionApply", In: "body", Type: "boolean", Required: false, Description: "是否开启可申请权限，另外应用必须开启 SSO 单点登录和未授权用户可以在应用面板中看到该应用配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update application\",\"properties\":{\"appDescription\":{\"type\":\"string\",\"description\":\"应用描述信息\"},\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"appIdentifier\":{\"type\":\"string\",\"description\":\"应用唯一标志\"},\"appLogo\":{\"type\":\"string\",\"description\":\"应用 Logo 链接\"},\"appName\":{\"type\":\"string\",\"description\":\"应用名称\"},\"brandingConfig\":{\"$ref\":\"#/$defs/ApplicationBrandingConfigInput\",\"description\":\"品牌化配置\"},\"casConfig\":{\"$ref\":\"#/$defs/CASIDPConfig\",\"description\":\"CAS 协议配置\"},\"casProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 CAS 身份提供商\"},\"defaultProtocol\":{\"type\":\"string\",\"description\":\"默认应用协议类型\",\"enum\":[\"oidc\",\"oauth\",\"saml\",\"cas\",\"asa\"]},\"enablePermissionApply\":{\"type\":\"boolean\",\"description\":\"是否开启可申请权限，另外应用必须开启 SSO 单点登录和未授权用户可以在应用面板中看到该应用配置\"},\"initLoginUri\":{\"type\":\"string\",\"description\":\"发起登录地址：在 Authing 应用详情点击「体验登录」或在应用面板点击该应用图标时，会跳转到此 URL，默认为 Authing 登录页。\"},\"loginConfig\":{\"$ref\":\"#/$defs/UpdateApplicationLoginConfigInput\",\"description\":\"登录配置\"},\"logoutRedirectUris\":{\"type\":\"array\",\"description\":\"应用退出登录回调地址\",\"items\":{\"type\":\"string\"}},\"oauthConfig\":{\"$ref\":\"#/$defs/OauthIdpConfig\",\"description\":\"OAuth2.0 协议配置。【重要提示】不再推荐使用 OAuth2.0，建议切换到 OIDC。\"},\"oauthProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 OAuth 身份提供商\"},\"oidcConfig\":{\"$ref\":\"#/$defs/OIDCConfig\",\"description\":\"OIDC 协议配置\"},\"redirectUris\":{\"type\":\"array\",\"description\":\"应用登录回调地址\",\"items\":{\"type\":\"string\"}},\"registerConfig\":{\"$ref\":\"#/$defs/ApplicationRegisterConfigInput\",\"description\":\"注册配置\"},\"samlConfig\":{\"$ref\":\"#/$defs/SAMLIdpConfig\",\"description\":\"SAML 协议配置\"},\"samlProviderEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 SAML 身份提供商\"},\"ssoEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启 SSO 单点登录\"},\"ssoShowLaunchpad\":{\"type\":\"boolean\",\"description\":\"未授权用户是否可以在应用面板中看到该应用\"},\"templateData\":{\"description\":\"集成应用配置信息\"}},\"required\":[\"appId\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationBrandingConfigInput\":{\"type\":\"object\",\"properties\":{\"customBackground\":{\"type\":\"string\",\"description\":\"自定义登录页背景，示例：\\n- 图片背景：`url(https://files.authing.co/user-contents/photos/6c6b3726-4a04-4ba7-b686-1a275f81a47a.png) center/cover`\\n- 纯色背景：`rgba(37,49,122,1)`\"},\"customCSS\":{\"type\":\"string\",\"description\":\"自定义 CSS 内容\"},\"customCSSEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启自定义 CSS\"},\"customLoadingImage\":{\"type\":\"string\",\"description\":\"自定义加载图标，当登录框加载时会展示\"},\"defaultLanguage\":{\"type\":\"string\",\"description\":\"展示的默认语言：\\n- `zh-CN`: 简体中文\\n- `zh-TW`: 繁体中文\\n- `en-US`: 英文\\n- `ja-JP`: 日语\\n\\n默认情况下，Authing 登录页会根据用户浏览器语言自动渲染。\",\"enum\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"]},\"guardVersion\":{\"type\":\"string\",\"description\":\"Guard 版本：\\n- `Advanced`: 高级版\\n- `Classical`: 经典版\",\"enum\":[\"Advanced\",\"Classical\"]},\"showChangeLanguageButton\":{\"type\":\"boolean\",\"description\":\"是否显示切换语言按钮\"},\"showEnterpriseConnections\":{\"type\":\"boolean\",\"description\":\"是否显示企业身份源登录方式\"},\"showForgetPasswordButton\":{\"type\":\"boolean\",\"description\":\"是否显示忘记密码按钮\"},\"showSocialConnections\":{\"type\":\"boolean\",\"description\":\"是否显示社会化登录方式\"}},\"additionalProperties\":false},\"ApplicationDefaultLoginMethodInput\":{\"type\":\"object\",\"properties\":{\"adExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `AD` 时，你需要通过此参数指定具体的 AD 身份源连接的 ID。\"},\"connectionType\":{\"type\":\"string\",\"description\":\"默认的登录类型\\n- `PASSWORD`: 密码类型，取决于你开启的基础登录方式，支持手机号/邮箱/用户名 + 密码进行登录\\n- `PASSCODE`: 验证码类型，取决于你开启的基础登录方式，支持手机号/邮箱 + 验证码进行登录\\n- `QRCODE`: 扫码登录类型，目前包含自建 APP 扫码登录、关注微信公众号扫码登录、微信小程序扫码登录三种类型\",\"enum\":[\"PASSCODE\",\"PASSWORD\",\"QRCODE\",\"LDAP\",\"AD\"]},\"ldapExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `LDAP` 时，你需要通过此参数指定具体的 LDAP 身份源连接的 ID。\"},\"qrcodeExtIdpConnId\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `QRCODE` 时，你需要通过此参数指定具体的扫码登录身份源连接的 ID。\"},\"qrcodeType\":{\"type\":\"string\",\"description\":\"当 `connectionType` 为 `QRCODE` 时，此参数表示二维码类型。\\n- `SELF_BUILT_APP`: 自建 APP 扫码\\n- `WECHAT_OFFICIAL_ACCOUNT`: 扫码关注微信公众号登录\\n- `WECHAT_MINI_PROGRAM`: 微信小程序扫码登录\",\"enum\":[\"SELF_BUILT_APP\",\"WECHAT_OFFICIAL_ACCOUNT\",\"WECHAT_MINI_PROGRAM\"]}},\"required\":[\"connectionType\"],\"additionalProperties\":false},\"ApplicationRegisterConfigInput\":{\"type\":\"object\",\"properties\":{\"defaultRegisterMethod\":{\"type\":\"string\",\"description\":\"默认的注册类型\\n- `PASSWORD`: 密码类型，支持邮箱 + 密码进行登录\\n- `PASSCODE`: 验证码类型，取决于你开启的注册方式，支持手机号/邮箱 + 验证码进行登录\",\"enum\":[\"PASSCODE\",\"PASSWORD\"]},\"enabledBasicRegisterMethods\":{\"type\":\"array\",\"description\":\"开启的注册方式\",\"items\":{\"type\":\"string\",\"enum\":[\"PHONE_CODE\",\"EMAIL_CODE\",\"EMAIL_PASSWORD\"]}}},\"required\":[\"enabledBasicRegisterMethods\",\"defaultRegisterMethod\"],\"additionalProperties\":false},\"CASIDPConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"OIDCConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"OauthIdpConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"SAMLIdpConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"UpdateApplicationLoginConfigInput\":{\"type\":\"object\",\"properties\":{\"defaultLoginMethod\":{\"$ref\":\"#/$defs/ApplicationDefaultLoginMethodInput\",\"description\":\"应用默认登录方式（不包含社会化登录和企业身份源登录）\"},\"enabledBasicLoginMethods\":{\"type\":\"array\",\"description\":\"开启的基础登录方式\",\"items\":{\"type\":\"string\",\"enum\":[\"PHONE_CODE\",\"EMAIL_CODE\",\"PHONE_PASSWORD\",\"EMAIL_PASSWORD\",\"USERNAME_PASSWORD\",\"SELF_BUILT_APP_QRCODE\"]}},\"mergeLoginAndRegisterPage\":{\"type\":\"boolean\",\"description\":\"是否开启登录注册合并\"},\"showAuthorizationPage\":{\"type\":\"boolean\",\"description\":\"是否展示用户授权页面\"}},\"required\":[\"showAuthorizationPage\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateApplicationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateApplicationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_application")
 			}
 			res, err := c.UpdateApplication(ctx, req)
 			if err != nil {
@@ -2034,10 +2068,11 @@ var applicationsOperations = []*Operation{
 			{Name: "disabledFactors", In: "body", Type: "array", Required: false, Description: "关闭的 MFA 认证因素列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update application MFA settings\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"},\"disabledFactors\":{\"type\":\"array\",\"description\":\"关闭的 MFA 认证因素列表\",\"items\":{\"type\":\"string\",\"enum\":[\"OTP\",\"SMS\",\"EMAIL\",\"FACE\"]}},\"enabledFactors\":{\"type\":\"array\",\"description\":\"开启的 MFA 认证因素列表\",\"items\":{\"type\":\"string\",\"enum\":[\"OTP\",\"SMS\",\"EMAIL\",\"FACE\"]}}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateApplicationMFASettingsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateApplicationMFASettingsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_application_mfa_settings")
 			}
 			res, err := c.UpdateApplicationMFASettings(ctx, req)
 			if err != nil {
@@ -2055,10 +2090,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update application's default access permission strategy\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"permissionStrategy\":{\"type\":\"string\",\"description\":\"应用访问授权策略\",\"enum\":[\"ALLOW_ALL\",\"DENY_ALL\"]}},\"required\":[\"permissionStrategy\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateApplicationPermissionStrategyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateApplicationPermissionStrategyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_application_permission_strategy")
 			}
 			res, err := c.UpdateApplicationPermissionStrategy(ctx, req)
 			if err != nil {
@@ -2077,10 +2113,11 @@ var applicationsOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "所属应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update ASA account\",\"properties\":{\"accountId\":{\"type\":\"string\",\"description\":\"ASA 账号 ID\"},\"accountInfo\":{\"description\":\"账号信息，一般为包含 \\\"account\\\", \\\"password\\\" key 的键值对\"},\"appId\":{\"type\":\"string\",\"description\":\"所属应用 ID\"}},\"required\":[\"accountInfo\",\"accountId\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateASAAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateASAAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_asa_account")
 			}
 			res, err := c.UpdateASAAccount(ctx, req)
 			if err != nil {
@@ -2097,10 +2134,11 @@ var applicationsOperations = []*Operation{
 			{Name: "update", In: "body", Type: "object", Required: true, Description: "应用登录配置更新内容"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update application login page configuration\",\"properties\":{\"update\":{\"$ref\":\"#/$defs/UpdateLoginConfig\",\"description\":\"应用登录配置更新内容\"}},\"required\":[\"update\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationTabMethodsSortConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"ISSOPageCustomizationSettings\":{\"type\":\"object\",\"additionalProperties\":false},\"LanguageCoinfig\":{\"type\":\"object\",\"properties\":{\"global\":{\"$ref\":\"#/$defs/LanguageCoinfigGlobal\"}},\"required\":[\"global\"],\"additionalProperties\":false},\"LanguageCoinfigGlobal\":{\"type\":\"object\",\"additionalProperties\":false},\"TabConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"UpdateLoginConfig\":{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/LanguageCoinfig\"},\"createTenantScenes\":{\"type\":\"array\",\"description\":\"允许创建租户的场景\",\"items\":{\"type\":\"string\"}},\"enableAutoConnectTenantApp\":{\"type\":\"boolean\",\"description\":\"是否自动关联租户应用\"},\"enableCreateTenant\":{\"type\":\"boolean\",\"description\":\"是否允许创建租户\"},\"enableJoinTenant\":{\"type\":\"boolean\",\"description\":\"是否允许加入租户\"},\"enableVerifyDomain\":{\"type\":\"boolean\",\"description\":\"是否校验企业域名\"},\"joinTenantScenes\":{\"type\":\"array\",\"description\":\"允许创建加入的场景\",\"items\":{\"type\":\"string\"}},\"passwordTabConfig\":{\"$ref\":\"#/$defs/TabConfig\"},\"qrCodeSortConfig\":{\"$ref\":\"#/$defs/ApplicationTabMethodsSortConfig\"},\"ssoPageCustomizationSettings\":{\"$ref\":\"#/$defs/ISSOPageCustomizationSettings\"},\"tabMethodsSortConfig\":{\"$ref\":\"#/$defs/ApplicationTabMethodsSortConfig\"},\"verifyCodeTabConfig\":{\"$ref\":\"#/$defs/TabConfig\"},\"verifyDomainScenes\":{\"type\":\"array\",\"description\":\"校验企业域名的场景\",\"items\":{\"type\":\"string\"}}},\"required\":[\"tabMethodsSortConfig\",\"qrCodeSortConfig\",\"ssoPageCustomizationSettings\",\"passwordTabConfig\",\"verifyCodeTabConfig\",\"config\",\"enableCreateTenant\",\"createTenantScenes\",\"enableJoinTenant\",\"joinTenantScenes\",\"enableVerifyDomain\",\"enableAutoConnectTenantApp\",\"verifyDomainScenes\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateLoginPageConfigRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateLoginPageConfigRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_login_page_config")
 			}
 			res, err := c.UpdateLoginPageConfig(ctx, req)
 			if err != nil {
@@ -2117,10 +2155,11 @@ var applicationsOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: true, Description: "是否允许开启扫码登录"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update tenant console QR-code login state\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否允许开启扫码登录\"}},\"required\":[\"enabled\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateTenantQRCodeStateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateTenantQRCodeStateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_tenant_qr_code_state")
 			}
 			res, err := c.UpdateTenantQRCodeState(ctx, req)
 			if err != nil {
@@ -2136,7 +2175,7 @@ var applicationsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user pool tenant configuration\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "userpoll_tenant_config")
 			}
 			res, err := c.UserpollTenantConfig(ctx)
 			if err != nil {

@@ -222,10 +222,11 @@ var approvalsOperations = []*Operation{
 			{Name: "isAgreed", In: "body", Type: "boolean", Required: false, Description: "是否同意，默认为 false"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch process approvals\",\"properties\":{\"isAgreed\":{\"type\":\"boolean\",\"description\":\"是否同意，默认为 false\"},\"numbers\":{\"type\":\"array\",\"description\":\"审批编号列表\",\"items\":{\"type\":\"number\"}}},\"required\":[\"numbers\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BatchProcessApprovalRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchProcessApprovalRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_process_approval")
 			}
 			res, err := c.BatchProcessApproval(ctx, req)
 			if err != nil {
@@ -245,10 +246,11 @@ var approvalsOperations = []*Operation{
 			{Name: "keyword", In: "query", Type: "string", Required: false, Description: "用于根据审批编号或者发起人名称进行模糊搜索，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List closed approvals\",\"properties\":{\"keyword\":{\"type\":\"string\",\"description\":\"用于根据审批编号或者发起人名称进行模糊搜索，可选。\"},\"objectType\":{\"type\":\"string\",\"description\":\"发起审批对象类型，目前支持：应用权限申请（APP_PERMISSION_APPLY）、角色权限申请（ROLE_PERMISSION_APPLY）\",\"enum\":[\"APP_PERMISSION_APPLY\",\"ROLE_PERMISSION_APPLY\"]},\"pageNo\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"pageSize\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ClosedListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ClosedListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "closed_list")
 			}
 			res, err := c.ClosedList(ctx, req)
 			if err != nil {
@@ -265,10 +267,11 @@ var approvalsOperations = []*Operation{
 			{Name: "number", In: "query", Type: "string", Required: true, Description: "审批编号"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get approval details\",\"properties\":{\"number\":{\"type\":\"string\",\"description\":\"审批编号\"}},\"required\":[\"number\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDetailRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDetailRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_detail")
 			}
 			res, err := c.GetDetail(ctx, req)
 			if err != nil {
@@ -288,10 +291,11 @@ var approvalsOperations = []*Operation{
 			{Name: "keyword", In: "query", Type: "string", Required: false, Description: "用于根据审批编号、发起人名称、审批对象名称进行模糊搜索，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List approval logs\",\"properties\":{\"keyword\":{\"type\":\"string\",\"description\":\"用于根据审批编号、发起人名称、审批对象名称进行模糊搜索，可选。\"},\"objectType\":{\"type\":\"string\",\"description\":\"发起审批对象类型，目前支持：应用权限申请（APP_PERMISSION_APPLY）、角色权限申请（ROLE_PERMISSION_APPLY）\",\"enum\":[\"APP_PERMISSION_APPLY\",\"ROLE_PERMISSION_APPLY\"]},\"pageNo\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"pageSize\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(LogListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(LogListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "log_list")
 			}
 			res, err := c.LogList(ctx, req)
 			if err != nil {
@@ -311,10 +315,11 @@ var approvalsOperations = []*Operation{
 			{Name: "keyword", In: "query", Type: "string", Required: false, Description: "用于根据审批编号或者发起人名称进行模糊搜索，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List pending approvals\",\"properties\":{\"keyword\":{\"type\":\"string\",\"description\":\"用于根据审批编号或者发起人名称进行模糊搜索，可选。\"},\"objectType\":{\"type\":\"string\",\"description\":\"发起审批对象类型，目前支持：应用权限申请（APP_PERMISSION_APPLY）、角色权限申请（ROLE_PERMISSION_APPLY）\",\"enum\":[\"APP_PERMISSION_APPLY\",\"ROLE_PERMISSION_APPLY\"]},\"pageNo\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"pageSize\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(PendListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(PendListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "pend_list")
 			}
 			res, err := c.PendList(ctx, req)
 			if err != nil {
@@ -332,10 +337,11 @@ var approvalsOperations = []*Operation{
 			{Name: "isAgreed", In: "body", Type: "boolean", Required: false, Description: "是否同意，默认为 false"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Process a single approval\",\"properties\":{\"isAgreed\":{\"type\":\"boolean\",\"description\":\"是否同意，默认为 false\"},\"number\":{\"type\":\"string\",\"description\":\"审批编号\"}},\"required\":[\"number\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ProcessApprovalRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ProcessApprovalRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "process_approval")
 			}
 			res, err := c.ProcessApproval(ctx, req)
 			if err != nil {

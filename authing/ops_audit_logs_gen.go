@@ -100,10 +100,11 @@ var auditLogsOperations = []*Operation{
 			{Name: "pagination", In: "body", Type: "object", Required: false, Description: "分页"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get admin audit logs\",\"properties\":{\"clientIp\":{\"type\":\"string\",\"description\":\"客户端 IP\"},\"end\":{\"type\":\"number\",\"description\":\"结束时间戳\"},\"operationType\":{\"type\":\"string\",\"description\":\"操作类型，例如 create、update、delete、login 等\"},\"pagination\":{\"$ref\":\"#/$defs/ListWebhooks\",\"description\":\"分页\"},\"requestId\":{\"type\":\"string\",\"description\":\"请求 ID\"},\"resourceType\":{\"type\":\"string\",\"description\":\"资源类型，例如 DATA、API、BUTTON 等\"},\"start\":{\"type\":\"number\",\"description\":\"开始时间戳\"},\"success\":{\"type\":\"boolean\",\"description\":\"请求是否成功\"},\"userId\":{\"type\":\"string\",\"description\":\"管理员用户 ID\"}},\"additionalProperties\":false,\"$defs\":{\"ListWebhooks\":{\"type\":\"object\",\"description\":\"获取 Webhook 列表，可选页数、分页大小来获取\",\"properties\":{\"limit\":{\"description\":\"每页数目，最大不能超过 50，默认为 10\"},\"page\":{\"description\":\"当前页数，从 1 开始\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(GetAdminAuditLogsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAdminAuditLogsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_admin_audit_logs")
 			}
 			res, err := c.GetAdminAuditLogs(ctx, req)
 			if err != nil {
@@ -128,10 +129,11 @@ var auditLogsOperations = []*Operation{
 			{Name: "pagination", In: "body", Type: "object", Required: false, Description: "分页"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user action logs\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"clientIp\":{\"type\":\"string\",\"description\":\"客户端 IP\"},\"end\":{\"type\":\"number\",\"description\":\"结束时间戳\"},\"eventType\":{\"type\":\"string\",\"description\":\"事件类型，用户的一系列操作，比如 login、logout、register、verifyMfa 等\"},\"pagination\":{\"$ref\":\"#/$defs/ListWebhooks\",\"description\":\"分页\"},\"requestId\":{\"type\":\"string\",\"description\":\"请求 ID\"},\"start\":{\"type\":\"number\",\"description\":\"开始时间戳\"},\"success\":{\"type\":\"boolean\",\"description\":\"请求是否成功\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"additionalProperties\":false,\"$defs\":{\"ListWebhooks\":{\"type\":\"object\",\"description\":\"获取 Webhook 列表，可选页数、分页大小来获取\",\"properties\":{\"limit\":{\"description\":\"每页数目，最大不能超过 50，默认为 10\"},\"page\":{\"description\":\"当前页数，从 1 开始\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(GetUserActionLogsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserActionLogsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_action_logs")
 			}
 			res, err := c.GetUserActionLogs(ctx, req)
 			if err != nil {

@@ -170,7 +170,7 @@ var billingOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get all rights items\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_rights_item")
 			}
 			res, err := c.GetAllRightsItem(ctx)
 			if err != nil {
@@ -186,7 +186,7 @@ var billingOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get current package (plan) info\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_current_package_info")
 			}
 			res, err := c.GetCurrentPackageInfo(ctx)
 			if err != nil {
@@ -204,10 +204,11 @@ var billingOperations = []*Operation{
 			{Name: "endTime", In: "query", Type: "string", Required: true, Description: "截止时间（年月日）"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get MAU usage history\",\"properties\":{\"endTime\":{\"type\":\"string\",\"description\":\"截止时间（年月日）\"},\"startTime\":{\"type\":\"string\",\"description\":\"起始时间（年月日）\"}},\"required\":[\"startTime\",\"endTime\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetMauPeriodUsageHistoryRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetMauPeriodUsageHistoryRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_mau_period_usage_history")
 			}
 			res, err := c.GetMauPeriodUsageHistory(ctx, req)
 			if err != nil {
@@ -224,10 +225,11 @@ var billingOperations = []*Operation{
 			{Name: "orderNo", In: "query", Type: "string", Required: true, Description: "订单号"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get order details\",\"properties\":{\"orderNo\":{\"type\":\"string\",\"description\":\"订单号\"}},\"required\":[\"orderNo\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOrderDetailRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOrderDetailRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_order_detail")
 			}
 			res, err := c.GetOrderDetail(ctx, req)
 			if err != nil {
@@ -244,10 +246,11 @@ var billingOperations = []*Operation{
 			{Name: "orderNo", In: "query", Type: "string", Required: true, Description: "订单号"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get order payment details\",\"properties\":{\"orderNo\":{\"type\":\"string\",\"description\":\"订单号\"}},\"required\":[\"orderNo\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOrderPayDetailRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOrderPayDetailRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_order_pay_detail")
 			}
 			res, err := c.GetOrderPayDetail(ctx, req)
 			if err != nil {
@@ -265,10 +268,11 @@ var billingOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List orders\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOrdersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOrdersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_orders")
 			}
 			res, err := c.GetOrders(ctx, req)
 			if err != nil {
@@ -284,7 +288,7 @@ var billingOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get usage info\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_usage_info")
 			}
 			res, err := c.GetUsageInfo(ctx)
 			if err != nil {

@@ -369,10 +369,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "自定义字段列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete custom field definitions\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"自定义字段列表\",\"items\":{\"$ref\":\"#/$defs/DeleteCustomField\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\",\"list\"],\"additionalProperties\":false,\"$defs\":{\"DeleteCustomField\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"字段 key，不能和内置字段的 key 冲突，**设置之后将不能进行修改**。\"},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型，目前支持用户、角色、分组和部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"key\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(DeleteCustomFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteCustomFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_custom_fields")
 			}
 			res, err := c.DeleteCustomFields(ctx, req)
 			if err != nil {
@@ -392,10 +393,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组的 code，当 targetType 为角色的时候需要填写，否则可以忽略"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get custom field values of a user, group, role or organization\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code，当 targetType 为角色的时候需要填写，否则可以忽略\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\",\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetCustomDataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetCustomDataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_custom_data")
 			}
 			res, err := c.GetCustomData(ctx, req)
 			if err != nil {
@@ -413,10 +415,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List custom fields\",\"properties\":{\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\\n;该接口暂不支持分组(GROUP)\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"targetType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetCustomFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetCustomFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_custom_fields")
 			}
 			res, err := c.GetCustomFields(ctx, req)
 			if err != nil {
@@ -432,7 +435,7 @@ var customFieldsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List user built-in fields\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_base_fields")
 			}
 			res, err := c.GetUserBaseFields(ctx)
 			if err != nil {
@@ -458,10 +461,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "lang", In: "query", Type: "string", Required: false, Description: "搜索语言"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List custom fields (paginated)\",\"properties\":{\"accessControl\":{\"type\":\"boolean\",\"description\":\"访问控制\"},\"adminVisible\":{\"type\":\"boolean\",\"description\":\"管理员是否可见\"},\"dataType\":{\"type\":\"string\",\"description\":\"字段类型\",\"enum\":[\"STRING\",\"NUMBER\",\"DATETIME\",\"BOOLEAN\",\"OBJECT\",\"SELECT\"]},\"keyword\":{\"type\":\"string\",\"description\":\"搜索关键词\"},\"lang\":{\"type\":\"string\",\"description\":\"搜索语言\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\\n;该接口暂不支持分组(GROUP)\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"userVisible\":{\"type\":\"boolean\",\"description\":\"用户是否可见\"}},\"required\":[\"targetType\",\"dataType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListCustFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListCustFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_cust_fields")
 			}
 			res, err := c.ListCustFields(ctx, req)
 			if err != nil {
@@ -487,10 +491,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "lang", In: "query", Type: "string", Required: false, Description: "搜索语言"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List user built-in fields (paginated)\",\"properties\":{\"accessControl\":{\"type\":\"boolean\",\"description\":\"访问控制\"},\"adminVisible\":{\"type\":\"boolean\",\"description\":\"管理员是否可见\"},\"dataType\":{\"type\":\"string\",\"description\":\"字段类型\",\"enum\":[\"STRING\",\"NUMBER\",\"DATETIME\",\"BOOLEAN\",\"OBJECT\",\"SELECT\"]},\"keyword\":{\"type\":\"string\",\"description\":\"搜索关键词\"},\"lang\":{\"type\":\"string\",\"description\":\"搜索语言\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\\n;该接口暂不支持分组(GROUP)\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"userVisible\":{\"type\":\"boolean\",\"description\":\"用户是否可见\"}},\"required\":[\"targetType\",\"dataType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListUserBaseFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListUserBaseFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_user_base_fields")
 			}
 			res, err := c.ListUserBaseFields(ctx, req)
 			if err != nil {
@@ -511,10 +516,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组的 code，当 target_type 为角色的时候需要填写，否则可以忽略"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set custom field values\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"自定义数据列表\",\"items\":{\"$ref\":\"#/$defs/SetCustomData\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code，当 target_type 为角色的时候需要填写，否则可以忽略\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"list\",\"targetIdentifier\",\"targetType\"],\"additionalProperties\":false,\"$defs\":{\"SetCustomData\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"字段 key，不能和内置字段的 key 冲突\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"value\":{\"type\":\"string\",\"description\":\"自定义数据，可以为任意类型，但是必须和创建时定义的自定义字段类型匹配，否则将设置失败\"}},\"required\":[\"key\",\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetCustomDataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetCustomDataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_custom_data")
 			}
 			res, err := c.SetCustomData(ctx, req)
 			if err != nil {
@@ -532,10 +538,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create/update custom field definitions\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"自定义字段列表\",\"items\":{\"$ref\":\"#/$defs/SetCustomField\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CustomFieldI18n\":{\"type\":\"object\",\"properties\":{\"label\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"label\"],\"additionalProperties\":false},\"CustomFieldSelectOption\":{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\",\"description\":\"枚举值 label\"},\"value\":{\"type\":\"string\",\"description\":\"枚举值 value\"}},\"required\":[\"value\",\"label\"],\"additionalProperties\":false},\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false},\"SetCustomField\":{\"type\":\"object\",\"properties\":{\"appIds\":{\"type\":\"array\",\"description\":\"App Id 列表\",\"items\":{\"type\":\"string\"}},\"dataType\":{\"type\":\"string\",\"description\":\"数据类型，**设置之后将不能进行修改**。\\n- `STRING`: 字符串类型\\n- `NUMBER`: 数字类型\\n- `DATETIME`: 日期类型\\n- `BOOLEAN`: 布尔类型\\n- `ENUM`: 枚举值类型\",\"enum\":[\"STRING\",\"NUMBER\",\"DATETIME\",\"BOOLEAN\",\"ENUM\"]},\"description\":{\"type\":\"string\",\"description\":\"详细描述信息\"},\"desensitization\":{\"type\":\"boolean\",\"description\":\"脱敏\"},\"encrypted\":{\"type\":\"boolean\",\"description\":\"是否加密存储。开启后，该字段的**新增数据**将被加密，此参数一旦设置不可更改。\"},\"i18n\":{\"$ref\":\"#/$defs/CustomFieldI18n\",\"description\":\"多语言显示名称\"},\"isUnique\":{\"type\":\"boolean\",\"description\":\"是否为唯一字段，开启之后，当前字段上报的值将进行唯一校验。此参数只针对\"},\"key\":{\"type\":\"string\",\"description\":\"字段 key，不能和内置字段的 key 冲突，**设置之后将不能进行修改**。\"},\"label\":{\"type\":\"string\",\"description\":\"显示名称\"},\"options\":{\"type\":\"array\",\"description\":\"枚举值类型选择项\",\"items\":{\"$ref\":\"#/$defs/CustomFieldSelectOption\"}},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型，目前支持用户、角色、分组和部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"userEditable\":{\"type\":\"boolean\",\"description\":\"用户是否可编辑\"},\"validateRules\":{\"description\":\"校验规则\"},\"visibleInAdminConsole\":{\"type\":\"boolean\",\"description\":\"是否需要在 Authing 控制台中进行显示：\\n- 如果是用户自定义字段，控制是否在用户详情展示；\\n- 如果是部门自定义字段，控制是否在部门详情中展示；\\n- 如果是角色扩展字段，控制是否在角色详情中展示。\"},\"visibleInUserCenter\":{\"type\":\"boolean\",\"description\":\"是否在用户个人中心展示（此参数不控制 API 接口是否返回）。\"}},\"required\":[\"targetType\",\"key\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetCustomFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetCustomFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_custom_fields")
 			}
 			res, err := c.SetCustomFields(ctx, req)
 			if err != nil {
@@ -552,10 +559,11 @@ var customFieldsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "自定义字段列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update user built-in field configuration\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"自定义字段列表\",\"items\":{\"$ref\":\"#/$defs/SetUserBaseField\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CustomFieldI18n\":{\"type\":\"object\",\"properties\":{\"label\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"label\"],\"additionalProperties\":false},\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false},\"SetUserBaseField\":{\"type\":\"object\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"详细描述信息\"},\"i18n\":{\"$ref\":\"#/$defs/CustomFieldI18n\",\"description\":\"多语言显示名称\"},\"key\":{\"type\":\"string\",\"description\":\"字段 key，不能和内置字段的 key 冲突，**设置之后将不能进行修改**。\"},\"label\":{\"type\":\"string\",\"description\":\"显示名称\"},\"userEditable\":{\"type\":\"boolean\",\"description\":\"用户是否可编辑\"},\"visibleInAdminConsole\":{\"type\":\"boolean\",\"description\":\"是否需要在 Authing 控制台中进行显示：\\n- 如果是用户自定义字段，控制是否在用户详情展示；\\n- 如果是部门自定义字段，控制是否在部门详情中展示；\\n- 如果是角色扩展字段，控制是否在角色详情中展示。\"},\"visibleInUserCenter\":{\"type\":\"boolean\",\"description\":\"是否在用户个人中心展示（此参数不控制 API 接口是否返回）。\"}},\"required\":[\"key\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetUserBaseFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetUserBaseFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_user_base_fields")
 			}
 			res, err := c.SetUserBaseFields(ctx, req)
 			if err != nil {

@@ -1312,10 +1312,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "policyIds", In: "body", Type: "array", Required: true, Description: "数据策略 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Authorize data policies\",\"properties\":{\"policyIds\":{\"type\":\"array\",\"description\":\"数据策略 id 列表\",\"items\":{\"type\":\"string\"}},\"targetList\":{\"type\":\"array\",\"description\":\"数据权限列表，每个策略下所有的数据权限\",\"items\":{\"$ref\":\"#/$defs/Subject\"}}},\"required\":[\"targetList\",\"policyIds\"],\"additionalProperties\":false,\"$defs\":{\"Subject\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"主体 ID ，包含用户 ID、用户组 ID、角色 ID、组织机构 ID\"},\"name\":{\"type\":\"string\",\"description\":\"主体名称，包含用户名称、用户组名称、角色名称、组织机构名称\"},\"type\":{\"type\":\"string\",\"description\":\"主体类型,包括 USER、GROUP、ROLE、ORG 四种类型\",\"enum\":[\"USER\",\"ORG\",\"GROUP\",\"ROLE\"]}},\"required\":[\"id\",\"type\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AuthorizeDataPoliciesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AuthorizeDataPoliciesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "authorize_data_policies")
 			}
 			res, err := c.AuthorizeDataPolicies(ctx, req)
 			if err != nil {
@@ -1334,10 +1335,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "fieldList", In: "body", Type: "array", Required: true, Description: "字段列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create extension fields of tree data resource\",\"properties\":{\"fieldList\":{\"type\":\"array\",\"description\":\"字段列表\",\"items\":{\"$ref\":\"#/$defs/ExtendField\"}},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"}},\"required\":[\"resourceCode\",\"namespaceCode\",\"fieldList\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"options\":{\"type\":\"array\",\"description\":\"选项列表\",\"items\":{\"$ref\":\"#/$defs/Option\"}}},\"required\":[\"options\"],\"additionalProperties\":false},\"ExtendField\":{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/Config\",\"description\":\"字段配置，当 valueType=SELECT 时，此参数必传，否则可不传\"},\"description\":{\"type\":\"string\",\"description\":\"描述\"},\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"label\":{\"type\":\"string\",\"description\":\"展示名称\"},\"valueType\":{\"type\":\"string\",\"description\":\"字段值类型\",\"enum\":[\"STRING\",\"SELECT\"]}},\"required\":[\"key\",\"valueType\",\"label\"],\"additionalProperties\":false},\"Option\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\",\"description\":\"值\"}},\"required\":[\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(BatchCreateDnefRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchCreateDnefRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_create_dnef")
 			}
 			res, err := c.BatchCreateDnef(ctx, req)
 			if err != nil {
@@ -1354,10 +1356,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "policyName", In: "query", Type: "string", Required: true, Description: "数据策略名称，用户池唯一"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a data policy name is available\",\"properties\":{\"policyName\":{\"type\":\"string\",\"description\":\"数据策略名称，用户池唯一\"}},\"required\":[\"policyName\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckDataPolicyExistsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckDataPolicyExistsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_data_policy_exists")
 			}
 			res, err := c.CheckDataPolicyExists(ctx, req)
 			if err != nil {
@@ -1376,10 +1379,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "resourceCode", In: "query", Type: "string", Required: false, Description: "数据资源 Code, 权限空间内唯一"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a data resource code or name is available\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"}},\"required\":[\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckDataResourceExistsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckDataResourceExistsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_data_resource_exists")
 			}
 			res, err := c.CheckDataResourceExists(ctx, req)
 			if err != nil {
@@ -1401,10 +1405,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "authEnvParams", In: "body", Type: "object", Required: false, Description: "条件环境属性，若开启条件判断则使用"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check external user permission\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"数据资源权限操作, read、get、write 等动作\"},\"authEnvParams\":{\"$ref\":\"#/$defs/AuthEnvParams\",\"description\":\"条件环境属性，若开启条件判断则使用\"},\"externalId\":{\"type\":\"string\",\"description\":\"外部用户 ID\"},\"judgeConditionEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启条件判断，默认 true 开启\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resources\":{\"type\":\"array\",\"description\":\"资源路径列表,**树资源需到具体树节点\",\"items\":{\"type\":\"string\"}}},\"required\":[\"resources\",\"action\",\"externalId\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"AuthEnvParams\":{\"type\":\"object\",\"properties\":{\"browserType\":{\"type\":\"string\",\"description\":\"浏览器类型：IE/Chrome/Firefox\",\"enum\":[\"IE\",\"Chrome\",\"Firefox\",\"Safari\",\"Edge\",\"Opera\",\"Safe360\",\"QQBrowser\"]},\"city\":{\"type\":\"string\",\"description\":\"城市\"},\"country\":{\"type\":\"string\",\"description\":\"国家\"},\"deviceType\":{\"type\":\"string\",\"description\":\"设备类型：PC/Mobile\",\"enum\":[\"PC\",\"Mobile\"]},\"ip\":{\"type\":\"string\",\"description\":\"ip\"},\"province\":{\"type\":\"string\",\"description\":\"省份\"},\"requestDate\":{\"type\":\"string\",\"description\":\"请求时间\"},\"systemType\":{\"type\":\"string\",\"description\":\"操作类型：Windows、Android、iOS、MacOS\",\"enum\":[\"Windows\",\"MacOS\",\"Android\",\"iOS\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CheckExternalUserPermissionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckExternalUserPermissionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_external_user_permission")
 			}
 			res, err := c.CheckExternalUserPermission(ctx, req)
 			if err != nil {
@@ -1426,10 +1431,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "authEnvParams", In: "body", Type: "object", Required: false, Description: "条件环境属性，若开启条件判断则使用"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check user permission\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"数据资源权限操作, read、get、write 等动作\"},\"authEnvParams\":{\"$ref\":\"#/$defs/AuthEnvParams\",\"description\":\"条件环境属性，若开启条件判断则使用\"},\"judgeConditionEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启条件判断，默认 false 不开启\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resources\":{\"type\":\"array\",\"description\":\"资源路径列表,**树资源需到具体树节点\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"resources\",\"action\",\"userId\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"AuthEnvParams\":{\"type\":\"object\",\"properties\":{\"browserType\":{\"type\":\"string\",\"description\":\"浏览器类型：IE/Chrome/Firefox\",\"enum\":[\"IE\",\"Chrome\",\"Firefox\",\"Safari\",\"Edge\",\"Opera\",\"Safe360\",\"QQBrowser\"]},\"city\":{\"type\":\"string\",\"description\":\"城市\"},\"country\":{\"type\":\"string\",\"description\":\"国家\"},\"deviceType\":{\"type\":\"string\",\"description\":\"设备类型：PC/Mobile\",\"enum\":[\"PC\",\"Mobile\"]},\"ip\":{\"type\":\"string\",\"description\":\"ip\"},\"province\":{\"type\":\"string\",\"description\":\"省份\"},\"requestDate\":{\"type\":\"string\",\"description\":\"请求时间\"},\"systemType\":{\"type\":\"string\",\"description\":\"操作类型：Windows、Android、iOS、MacOS\",\"enum\":[\"Windows\",\"MacOS\",\"Android\",\"iOS\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CheckPermissionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckPermissionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_permission")
 			}
 			res, err := c.CheckPermission(ctx, req)
 			if err != nil {
@@ -1447,10 +1453,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "name", In: "body", Type: "string", Required: false, Description: "权限空间名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a permission namespace code or name is available\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"name\":{\"type\":\"string\",\"description\":\"权限空间名称\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckPermissionNamespaceExistsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckPermissionNamespaceExistsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_permission_namespace_exists")
 			}
 			res, err := c.CheckPermissionNamespaceExists(ctx, req)
 			if err != nil {
@@ -1473,10 +1480,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "authEnvParams", In: "body", Type: "object", Required: false, Description: "条件环境属性，若开启条件判断则使用"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check user permission at the same level of a tree resource (recommended)\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"数据资源权限操作\"},\"authEnvParams\":{\"$ref\":\"#/$defs/AuthEnvParams\",\"description\":\"条件环境属性，若开启条件判断则使用\"},\"judgeConditionEnabled\":{\"type\":\"boolean\",\"description\":\"是否开启条件判断，默认 false 不开启\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resource\":{\"type\":\"string\",\"description\":\"树资源路径,允许多层级路径，示例如下所示\\n- treeResourceCode\\n- treeResourceCode/structCode\\n- treeResourceCode/structCode/struct1Code\\n- treeResourceCode/.../structCode\"},\"resourceNodeCodes\":{\"type\":\"array\",\"description\":\"当前树资源路径子节点 Code\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"resourceNodeCodes\",\"resource\",\"action\",\"userId\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"AuthEnvParams\":{\"type\":\"object\",\"properties\":{\"browserType\":{\"type\":\"string\",\"description\":\"浏览器类型：IE/Chrome/Firefox\",\"enum\":[\"IE\",\"Chrome\",\"Firefox\",\"Safari\",\"Edge\",\"Opera\",\"Safe360\",\"QQBrowser\"]},\"city\":{\"type\":\"string\",\"description\":\"城市\"},\"country\":{\"type\":\"string\",\"description\":\"国家\"},\"deviceType\":{\"type\":\"string\",\"description\":\"设备类型：PC/Mobile\",\"enum\":[\"PC\",\"Mobile\"]},\"ip\":{\"type\":\"string\",\"description\":\"ip\"},\"province\":{\"type\":\"string\",\"description\":\"省份\"},\"requestDate\":{\"type\":\"string\",\"description\":\"请求时间\"},\"systemType\":{\"type\":\"string\",\"description\":\"操作类型：Windows、Android、iOS、MacOS\",\"enum\":[\"Windows\",\"MacOS\",\"Android\",\"iOS\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CheckUserSameLevelPermissionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckUserSameLevelPermissionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_user_same_level_permission")
 			}
 			res, err := c.CheckUserSameLevelPermission(ctx, req)
 			if err != nil {
@@ -1495,10 +1503,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "数据策略描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create data policy\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"数据策略描述\"},\"policyName\":{\"type\":\"string\",\"description\":\"数据策略名称，用户池唯一\"},\"statementList\":{\"type\":\"array\",\"description\":\"数据权限列表，策略下数据资源权限列表\",\"items\":{\"$ref\":\"#/$defs/DataStatementPermission\"}}},\"required\":[\"statementList\",\"policyName\"],\"additionalProperties\":false,\"$defs\":{\"DataStatementPermission\":{\"type\":\"object\",\"properties\":{\"effect\":{\"type\":\"string\",\"description\":\"数据资源权限操作：ALLOW（允许）/DENY（拒绝）\",\"enum\":[\"DENY\",\"ALLOW\"]},\"permissions\":{\"type\":\"array\",\"description\":\"资源权限列表，字符串数据资源和数组数据资源，没有 path 路径\",\"items\":{\"type\":\"string\"}}},\"required\":[\"effect\",\"permissions\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDataPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDataPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_data_policy")
 			}
 			res, err := c.CreateDataPolicy(ctx, req)
 			if err != nil {
@@ -1522,10 +1531,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "extendFieldList", In: "body", Type: "array", Required: false, Description: "扩展字段列表，目前只支持树类型资源"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create data resource (recommended)\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"数据资源描述\"},\"extendFieldList\":{\"type\":\"array\",\"description\":\"扩展字段列表，目前只支持树类型资源\",\"items\":{\"$ref\":\"#/$defs/ExtendField\"}},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"},\"struct\":{\"description\":\"数据资源结构，支持字符串（STRING）、树结构（TREE）和数组结构（ARRAY）。\",\"anyOf\":[{\"$ref\":\"#/$defs/DataResourceTreeStructs\"},{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}]},\"type\":{\"type\":\"string\",\"description\":\"数据资源类型，目前支持树结构（TREE）、字符串（STRING）、数组（ARRAY）\",\"enum\":[\"TREE\",\"STRING\",\"ARRAY\"]}},\"required\":[\"actions\",\"struct\",\"type\",\"resourceCode\",\"resourceName\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"options\":{\"type\":\"array\",\"description\":\"选项列表\",\"items\":{\"$ref\":\"#/$defs/Option\"}}},\"required\":[\"options\"],\"additionalProperties\":false},\"DataResourceTreeStructs\":{\"type\":\"object\",\"properties\":{\"children\":{\"type\":\"array\",\"description\":\"数据资源节点的子节点,子节点层级最多支持五个层级\",\"items\":{}},\"code\":{\"type\":\"string\",\"description\":\"数据资源节点 Code, 同层级唯一\"},\"extendFieldValue\":{\"description\":\"扩展字段值, 以 key:value 形式存储\"},\"name\":{\"type\":\"string\",\"description\":\"数据资源节点名称 ，同层级唯一\"},\"value\":{\"type\":\"string\",\"description\":\"数据资源节点 Value\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false},\"ExtendField\":{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/Config\",\"description\":\"字段配置，当 valueType=SELECT 时，此参数必传，否则可不传\"},\"description\":{\"type\":\"string\",\"description\":\"描述\"},\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"label\":{\"type\":\"string\",\"description\":\"展示名称\"},\"valueType\":{\"type\":\"string\",\"description\":\"字段值类型\",\"enum\":[\"STRING\",\"SELECT\"]}},\"required\":[\"key\",\"valueType\",\"label\"],\"additionalProperties\":false},\"Option\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\",\"description\":\"值\"}},\"required\":[\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDataResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDataResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_data_resource")
 			}
 			res, err := c.CreateDataResource(ctx, req)
 			if err != nil {
@@ -1547,10 +1557,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "数据资源描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create array data resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"数据资源描述\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据策略所在的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"},\"struct\":{\"type\":\"array\",\"description\":\"数组数据资源节点\",\"items\":{\"type\":\"string\"}}},\"required\":[\"actions\",\"struct\",\"resourceCode\",\"resourceName\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateDataResourceByArrayRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDataResourceByArrayRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_data_resource_by_array")
 			}
 			res, err := c.CreateDataResourceByArray(ctx, req)
 			if err != nil {
@@ -1572,10 +1583,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "数据资源描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create string data resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"数据资源描述\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据策略所在的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"},\"struct\":{\"type\":\"string\",\"description\":\"字符串数据资源节点\"}},\"required\":[\"actions\",\"struct\",\"resourceCode\",\"resourceName\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateDataResourceByStringRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDataResourceByStringRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_data_resource_by_string")
 			}
 			res, err := c.CreateDataResourceByString(ctx, req)
 			if err != nil {
@@ -1598,10 +1610,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "extendFieldList", In: "body", Type: "array", Required: false, Description: "扩展字段列表，目前只支持树类型资源"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create tree data resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"数据资源描述\"},\"extendFieldList\":{\"type\":\"array\",\"description\":\"扩展字段列表，目前只支持树类型资源\",\"items\":{\"$ref\":\"#/$defs/ExtendField\"}},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据策略所在的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"},\"struct\":{\"type\":\"array\",\"description\":\"树数据资源节点\",\"items\":{\"$ref\":\"#/$defs/DataResourceTreeStructs\"}}},\"required\":[\"actions\",\"struct\",\"resourceCode\",\"resourceName\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"options\":{\"type\":\"array\",\"description\":\"选项列表\",\"items\":{\"$ref\":\"#/$defs/Option\"}}},\"required\":[\"options\"],\"additionalProperties\":false},\"DataResourceTreeStructs\":{\"type\":\"object\",\"properties\":{\"children\":{\"type\":\"array\",\"description\":\"数据资源节点的子节点,子节点层级最多支持五个层级\",\"items\":{}},\"code\":{\"type\":\"string\",\"description\":\"数据资源节点 Code, 同层级唯一\"},\"extendFieldValue\":{\"description\":\"扩展字段值, 以 key:value 形式存储\"},\"name\":{\"type\":\"string\",\"description\":\"数据资源节点名称 ，同层级唯一\"},\"value\":{\"type\":\"string\",\"description\":\"数据资源节点 Value\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false},\"ExtendField\":{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/Config\",\"description\":\"字段配置，当 valueType=SELECT 时，此参数必传，否则可不传\"},\"description\":{\"type\":\"string\",\"description\":\"描述\"},\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"label\":{\"type\":\"string\",\"description\":\"展示名称\"},\"valueType\":{\"type\":\"string\",\"description\":\"字段值类型\",\"enum\":[\"STRING\",\"SELECT\"]}},\"required\":[\"key\",\"valueType\",\"label\"],\"additionalProperties\":false},\"Option\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\",\"description\":\"值\"}},\"required\":[\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDataResourceByTreeRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDataResourceByTreeRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_data_resource_by_tree")
 			}
 			res, err := c.CreateDataResourceByTree(ctx, req)
 			if err != nil {
@@ -1624,10 +1637,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "config", In: "body", Type: "object", Required: false, Description: "字段配置，当 valueType=SELECT 时，此参数必传，否则可不传"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create extension field of tree data resource\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/Config\",\"description\":\"字段配置，当 valueType=SELECT 时，此参数必传，否则可不传\"},\"description\":{\"type\":\"string\",\"description\":\"描述\"},\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"label\":{\"type\":\"string\",\"description\":\"展示名称\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"valueType\":{\"type\":\"string\",\"description\":\"字段值类型\",\"enum\":[\"STRING\",\"SELECT\"]}},\"required\":[\"resourceCode\",\"namespaceCode\",\"label\",\"valueType\",\"key\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"options\":{\"type\":\"array\",\"description\":\"选项列表\",\"items\":{\"$ref\":\"#/$defs/Option\"}}},\"required\":[\"options\"],\"additionalProperties\":false},\"Option\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\",\"description\":\"值\"}},\"required\":[\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDnefRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDnefRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_dnef")
 			}
 			res, err := c.CreateDnef(ctx, req)
 			if err != nil {
@@ -1646,10 +1660,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "权限空间描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create permission namespace\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"description\":{\"type\":\"string\",\"description\":\"权限空间描述\"},\"name\":{\"type\":\"string\",\"description\":\"权限空间名称\"}},\"required\":[\"name\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreatePermissionNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePermissionNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_permission_namespace")
 			}
 			res, err := c.CreatePermissionNamespace(ctx, req)
 			if err != nil {
@@ -1666,10 +1681,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "权限空间列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create permission namespaces\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"权限空间列表\",\"items\":{\"$ref\":\"#/$defs/CreatePermissionNamespacesBatchItem\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreatePermissionNamespacesBatchItem\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"description\":{\"type\":\"string\",\"description\":\"权限空间描述\"},\"name\":{\"type\":\"string\",\"description\":\"权限空间名称\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreatePermissionNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePermissionNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_permission_namespaces_batch")
 			}
 			res, err := c.CreatePermissionNamespacesBatch(ctx, req)
 			if err != nil {
@@ -1686,10 +1702,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "数据策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete data policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"数据策略 ID\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDataPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDataPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_data_policy")
 			}
 			res, err := c.DeleteDataPolicy(ctx, req)
 			if err != nil {
@@ -1707,10 +1724,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "数据资源所属的权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete data resource\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"}},\"required\":[\"resourceCode\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDataResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDataResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_data_resource")
 			}
 			res, err := c.DeleteDataResource(ctx, req)
 			if err != nil {
@@ -1729,10 +1747,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "数据资源所属的权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete extension field of tree data resource\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"}},\"required\":[\"key\",\"resourceCode\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDnefRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDnefRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_dnef")
 			}
 			res, err := c.DeleteDnef(ctx, req)
 			if err != nil {
@@ -1749,10 +1768,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete permission namespace\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限空间 Code\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeletePermissionNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeletePermissionNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_permission_namespace")
 			}
 			res, err := c.DeletePermissionNamespace(ctx, req)
 			if err != nil {
@@ -1769,10 +1789,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "codes", In: "body", Type: "array", Required: true, Description: "权限分组 code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete permission namespaces\",\"properties\":{\"codes\":{\"type\":\"array\",\"description\":\"权限分组 code 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codes\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeletePermissionNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeletePermissionNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_permission_namespaces_batch")
 			}
 			res, err := c.DeletePermissionNamespacesBatch(ctx, req)
 			if err != nil {
@@ -1789,10 +1810,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "policyId", In: "query", Type: "string", Required: true, Description: "数据策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get data policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"数据策略 ID\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDataPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDataPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_data_policy")
 			}
 			res, err := c.GetDataPolicy(ctx, req)
 			if err != nil {
@@ -1810,10 +1832,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "resourceCode", In: "query", Type: "string", Required: true, Description: "数据资源 Code, 权限空间内唯一"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get data resource\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"}},\"required\":[\"namespaceCode\",\"resourceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDataResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDataResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_data_resource")
 			}
 			res, err := c.GetDataResource(ctx, req)
 			if err != nil {
@@ -1832,10 +1855,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get external user's permissions and resource structure for a resource\",\"properties\":{\"externalId\":{\"type\":\"string\",\"description\":\"外部用户 ID\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"资源 Code\"}},\"required\":[\"resourceCode\",\"externalId\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetExternalUserResourceStructRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetExternalUserResourceStructRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_external_user_resource_struct")
 			}
 			res, err := c.GetExternalUserResourceStruct(ctx, req)
 			if err != nil {
@@ -1852,10 +1876,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "code", In: "query", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get permission namespace\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限空间 Code\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPermissionNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPermissionNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_permission_namespace")
 			}
 			res, err := c.GetPermissionNamespace(ctx, req)
 			if err != nil {
@@ -1872,10 +1897,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "codes", In: "query", Type: "array", Required: true, Description: "权限空间 code 列表，批量可以使用逗号分隔"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get permission namespaces\",\"properties\":{\"codes\":{\"type\":\"array\",\"description\":\"权限空间 code 列表，批量可以使用逗号分隔\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codes\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPermissionNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPermissionNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_permission_namespaces_batch")
 			}
 			res, err := c.GetPermissionNamespacesBatch(ctx, req)
 			if err != nil {
@@ -1893,10 +1919,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCodes", In: "body", Type: "array", Required: false, Description: "权限空间 Code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user permission list\",\"properties\":{\"namespaceCodes\":{\"type\":\"array\",\"description\":\"权限空间 Code 列表\",\"items\":{\"type\":\"string\"}},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserPermissionListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserPermissionListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_permission_list")
 			}
 			res, err := c.GetUserPermissionList(ctx, req)
 			if err != nil {
@@ -1915,10 +1942,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's permissions on given resources (recommended)\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resources\":{\"type\":\"array\",\"description\":\"资源路径列表,**树资源需到具体树节点\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"resources\",\"userId\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserResourcePermissionListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserResourcePermissionListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_resource_permission_list")
 			}
 			res, err := c.GetUserResourcePermissionList(ctx, req)
 			if err != nil {
@@ -1937,10 +1965,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's permissions and resource structure for a resource\",\"properties\":{\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"resourceCode\",\"userId\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserResourceStructRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserResourceStructRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_resource_struct")
 			}
 			res, err := c.GetUserResourceStruct(ctx, req)
 			if err != nil {
@@ -1959,10 +1988,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "query", In: "query", Type: "string", Required: false, Description: "数据策略名称关键字搜索"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List data policies\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"数据策略名称关键字搜索\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDataPolicesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDataPolicesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_data_polices")
 			}
 			res, err := c.ListDataPolices(ctx, req)
 			if err != nil {
@@ -1983,10 +2013,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "targetType", In: "query", Type: "array", Required: false, Description: "主体类型,包括 USER、GROUP、ROLE、ORG 四种类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List subjects authorized by a data policy\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"policyId\":{\"type\":\"string\",\"description\":\"数据策略 ID\"},\"query\":{\"type\":\"string\",\"description\":\"主体名称\"},\"targetType\":{\"type\":\"array\",\"description\":\"主体类型,包括 USER、GROUP、ROLE、ORG 四种类型\",\"items\":{\"type\":\"string\",\"enum\":[\"USER\",\"ORG\",\"GROUP\",\"ROLE\"]}}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDataPolicyTargetsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDataPolicyTargetsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_data_policy_targets")
 			}
 			res, err := c.ListDataPolicyTargets(ctx, req)
 			if err != nil {
@@ -2006,10 +2037,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCodes", In: "query", Type: "array", Required: false, Description: "权限数据所属权限空间 Code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List data resources\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespaceCodes\":{\"type\":\"array\",\"description\":\"权限数据所属权限空间 Code 列表\",\"items\":{\"type\":\"string\"}},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"关键字搜索，可以是数据资源名称或者数据资源 Code\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDataResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDataResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_data_resources")
 			}
 			res, err := c.ListDataResources(ctx, req)
 			if err != nil {
@@ -2030,10 +2062,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "query", In: "query", Type: "string", Required: false, Description: "关键字搜索，可以是字段唯一标识、展示名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List extension fields of tree data resource\",\"properties\":{\"maxSize\":{\"type\":\"number\",\"description\":\"单次查询最大条数，最大不能超过 50，默认为 10\",\"default\":10},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"query\":{\"type\":\"string\",\"description\":\"关键字搜索，可以是字段唯一标识、展示名称\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"startIndex\":{\"type\":\"number\",\"description\":\"起始索引，默认为 1，即从第 1 条开始\",\"default\":1}},\"required\":[\"namespaceCode\",\"resourceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDnefRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDnefRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_dnef")
 			}
 			res, err := c.ListDnef(ctx, req)
 			if err != nil {
@@ -2053,10 +2086,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "query", In: "query", Type: "string", Required: false, Description: "角色 Code 或者名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List roles in a permission namespace (paginated)\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符 Code\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"角色 Code 或者名称\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListPermissionNamespaceRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPermissionNamespaceRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_permission_namespace_roles")
 			}
 			res, err := c.ListPermissionNamespaceRoles(ctx, req)
 			if err != nil {
@@ -2075,10 +2109,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "query", In: "query", Type: "string", Required: false, Description: "权限空间 name"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List permission namespaces (paginated)\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"权限空间 name\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListPermissionNamespacesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPermissionNamespacesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_permission_namespaces")
 			}
 			res, err := c.ListPermissionNamespaces(ctx, req)
 			if err != nil {
@@ -2097,10 +2132,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "keyword", In: "body", Type: "string", Required: false, Description: "关键字搜索,可以支持 userName 搜索"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List permission view data\",\"properties\":{\"keyword\":{\"type\":\"string\",\"description\":\"关键字搜索,可以支持 userName 搜索\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListPermissionViewRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPermissionViewRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_permission_view")
 			}
 			res, err := c.ListPermissionView(ctx, req)
 			if err != nil {
@@ -2119,10 +2155,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "namespaceCode", In: "body", Type: "string", Required: true, Description: "权限空间 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users with permissions on given resources\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间 Code\"},\"resources\":{\"type\":\"array\",\"description\":\"数据策略所属的数据资源路径列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"resources\",\"actions\",\"namespaceCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListResourceTargetsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListResourceTargetsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_resource_targets")
 			}
 			res, err := c.ListResourceTargets(ctx, req)
 			if err != nil {
@@ -2141,10 +2178,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "query", In: "query", Type: "string", Required: false, Description: "数据策略名称关键字搜索"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List data policies (brief info)\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"数据策略名称关键字搜索\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListSimpleDataPolicesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListSimpleDataPolicesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_simple_data_polices")
 			}
 			res, err := c.ListSimpleDataPolices(ctx, req)
 			if err != nil {
@@ -2163,10 +2201,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "数据策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Revoke data policy authorization\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"数据策略 ID\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"主体 ID ，包含用户 ID、用户组 ID、角色 ID、组织机构 ID\"},\"targetType\":{\"type\":\"string\",\"description\":\"主体类型,包括 USER、GROUP、ROLE、ORG 四种类型\",\"enum\":[\"USER\",\"ORG\",\"GROUP\",\"ROLE\"]}},\"required\":[\"targetType\",\"targetIdentifier\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RevokeDataPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevokeDataPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revoke_data_policy")
 			}
 			res, err := c.RevokeDataPolicy(ctx, req)
 			if err != nil {
@@ -2186,10 +2225,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "statementList", In: "body", Type: "array", Required: false, Description: "数据权限列表，每个策略下所有的数据权限"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update data policy\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"数据策略描述\"},\"policyId\":{\"type\":\"string\",\"description\":\"数据策略 ID\"},\"policyName\":{\"type\":\"string\",\"description\":\"数据策略名称，用户池唯一\"},\"statementList\":{\"type\":\"array\",\"description\":\"数据权限列表，每个策略下所有的数据权限\",\"items\":{\"$ref\":\"#/$defs/DataStatementPermission\"}}},\"required\":[\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"DataStatementPermission\":{\"type\":\"object\",\"properties\":{\"effect\":{\"type\":\"string\",\"description\":\"数据资源权限操作：ALLOW（允许）/DENY（拒绝）\",\"enum\":[\"DENY\",\"ALLOW\"]},\"permissions\":{\"type\":\"array\",\"description\":\"资源权限列表，字符串数据资源和数组数据资源，没有 path 路径\",\"items\":{\"type\":\"string\"}}},\"required\":[\"effect\",\"permissions\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateDataPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateDataPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_data_policy")
 			}
 			res, err := c.UpdateDataPolicy(ctx, req)
 			if err != nil {
@@ -2211,10 +2251,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "actions", In: "body", Type: "array", Required: false, Description: "数据资源权限操作列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update data resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"数据资源权限操作列表\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"数据资源描述\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"},\"resourceName\":{\"type\":\"string\",\"description\":\"数据资源名称, 权限空间内唯一\"},\"struct\":{\"description\":\"数据资源结构，支持字符串（STRING）、树结构（TREE）和数组结构（ARRAY）。\",\"anyOf\":[{\"$ref\":\"#/$defs/DataResourceTreeStructs\"},{\"type\":\"string\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}}]}},\"required\":[\"resourceCode\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"DataResourceTreeStructs\":{\"type\":\"object\",\"properties\":{\"children\":{\"type\":\"array\",\"description\":\"数据资源节点的子节点,子节点层级最多支持五个层级\",\"items\":{}},\"code\":{\"type\":\"string\",\"description\":\"数据资源节点 Code, 同层级唯一\"},\"extendFieldValue\":{\"description\":\"扩展字段值, 以 key:value 形式存储\"},\"name\":{\"type\":\"string\",\"description\":\"数据资源节点名称 ，同层级唯一\"},\"value\":{\"type\":\"string\",\"description\":\"数据资源节点 Value\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateDataResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateDataResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_data_resource")
 			}
 			res, err := c.UpdateDataResource(ctx, req)
 			if err != nil {
@@ -2236,10 +2277,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "config", In: "body", Type: "object", Required: false, Description: "字段配置，当 valueType=SELECT 时，此参数必传，否则可不传"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update extension field of tree data resource\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/Config\",\"description\":\"字段配置，当 valueType=SELECT 时，此参数必传，否则可不传\"},\"description\":{\"type\":\"string\",\"description\":\"描述\"},\"key\":{\"type\":\"string\",\"description\":\"字段唯一标识，长度为 1-64 位，只允许包含英文字母、数字、下划线 _、金钱符 $\"},\"label\":{\"type\":\"string\",\"description\":\"展示名称\"},\"namespaceCode\":{\"type\":\"string\",\"description\":\"数据资源所属的权限空间 Code\"},\"resourceCode\":{\"type\":\"string\",\"description\":\"数据资源 Code, 权限空间内唯一\"}},\"required\":[\"key\",\"resourceCode\",\"namespaceCode\"],\"additionalProperties\":false,\"$defs\":{\"Config\":{\"type\":\"object\",\"properties\":{\"options\":{\"type\":\"array\",\"description\":\"选项列表\",\"items\":{\"$ref\":\"#/$defs/Option\"}}},\"required\":[\"options\"],\"additionalProperties\":false},\"Option\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\",\"description\":\"值\"}},\"required\":[\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateDnefRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateDnefRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_dnef")
 			}
 			res, err := c.UpdateDnef(ctx, req)
 			if err != nil {
@@ -2259,10 +2301,11 @@ var dataPermissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "权限空间描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update permission namespace\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组老的唯一标志符 Code\"},\"description\":{\"type\":\"string\",\"description\":\"权限空间描述\"},\"name\":{\"type\":\"string\",\"description\":\"权限空间名称\"},\"newCode\":{\"type\":\"string\",\"description\":\"权限分组新的唯一标志符 Code\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdatePermissionNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePermissionNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_permission_namespace")
 			}
 			res, err := c.UpdatePermissionNamespace(ctx, req)
 			if err != nil {

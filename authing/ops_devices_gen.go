@@ -511,10 +511,11 @@ var devicesOperations = []*Operation{
 			{Name: "userAgent", In: "body", Type: "string", Required: false, Description: "用户代理"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add device\",\"properties\":{\"cookie\":{\"type\":\"boolean\",\"description\":\"是否开启 Cookies\"},\"customData\":{\"description\":\"自定义数据, 自定义数据的属性对应在元数据里自定义的字段\"},\"description\":{\"type\":\"string\",\"description\":\"设备描述\"},\"deviceUniqueId\":{\"type\":\"string\",\"description\":\"设备唯一标识\"},\"fde\":{\"type\":\"string\",\"description\":\"磁盘加密\"},\"hks\":{\"type\":\"string\",\"description\":\"硬件存储秘钥\"},\"hor\":{\"type\":\"boolean\",\"description\":\"硬件越狱\"},\"imei\":{\"type\":\"string\",\"description\":\"国际识别码\"},\"language\":{\"type\":\"string\",\"description\":\"设备语言\"},\"meid\":{\"type\":\"string\",\"description\":\"设备识别码\"},\"mod\":{\"type\":\"string\",\"description\":\"设备模组\"},\"name\":{\"type\":\"string\",\"description\":\"设备名称\"},\"os\":{\"type\":\"string\",\"description\":\"设备系统\"},\"producer\":{\"type\":\"string\",\"description\":\"制造商\"},\"sn\":{\"type\":\"string\",\"description\":\"设备序列号\"},\"type\":{\"type\":\"string\",\"description\":\"设备类型\",\"enum\":[\"Browser\",\"Mobile\",\"Desktop\"]},\"userAgent\":{\"type\":\"string\",\"description\":\"用户代理\"},\"version\":{\"type\":\"string\",\"description\":\"系统版本\"}},\"required\":[\"customData\",\"type\",\"deviceUniqueId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_device")
 			}
 			res, err := c.AddDevice(ctx, req)
 			if err != nil {
@@ -548,10 +549,11 @@ var devicesOperations = []*Operation{
 			{Name: "userAgent", In: "body", Type: "string", Required: false, Description: "用户代理"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create device\",\"properties\":{\"cookie\":{\"type\":\"boolean\",\"description\":\"是否开启 Cookies\"},\"customData\":{\"description\":\"自定义数据, 自定义数据的属性对应在元数据里自定义的字段\"},\"description\":{\"type\":\"string\",\"description\":\"设备描述\"},\"deviceUniqueId\":{\"type\":\"string\",\"description\":\"设备唯一标识\"},\"fde\":{\"type\":\"string\",\"description\":\"磁盘加密\"},\"hks\":{\"type\":\"string\",\"description\":\"硬件存储秘钥\"},\"hor\":{\"type\":\"boolean\",\"description\":\"硬件越狱\"},\"imei\":{\"type\":\"string\",\"description\":\"国际识别码\"},\"language\":{\"type\":\"string\",\"description\":\"设备语言\"},\"meid\":{\"type\":\"string\",\"description\":\"设备识别码\"},\"mod\":{\"type\":\"string\",\"description\":\"设备模组\"},\"name\":{\"type\":\"string\",\"description\":\"设备名称\"},\"os\":{\"type\":\"string\",\"description\":\"设备系统\"},\"producer\":{\"type\":\"string\",\"description\":\"制造商\"},\"sn\":{\"type\":\"string\",\"description\":\"设备序列号\"},\"type\":{\"type\":\"string\",\"description\":\"设备类型\",\"enum\":[\"Browser\",\"Mobile\",\"Desktop\"]},\"userAgent\":{\"type\":\"string\",\"description\":\"用户代理\"},\"version\":{\"type\":\"string\",\"description\":\"系统版本\"}},\"required\":[\"customData\",\"type\",\"deviceUniqueId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_device")
 			}
 			res, err := c.CreateDevice(ctx, req)
 			if err != nil {
@@ -585,10 +587,11 @@ var devicesOperations = []*Operation{
 			{Name: "userAgent", In: "body", Type: "string", Required: false, Description: "用户代理"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create Authing Verify device\",\"properties\":{\"cookie\":{\"type\":\"boolean\",\"description\":\"是否开启 Cookies\"},\"customData\":{\"description\":\"自定义数据, 自定义数据的属性对应在元数据里自定义的字段\"},\"description\":{\"type\":\"string\",\"description\":\"设备描述\"},\"deviceUniqueId\":{\"type\":\"string\",\"description\":\"设备唯一标识\"},\"fde\":{\"type\":\"string\",\"description\":\"磁盘加密\"},\"hks\":{\"type\":\"string\",\"description\":\"硬件存储秘钥\"},\"hor\":{\"type\":\"boolean\",\"description\":\"硬件越狱\"},\"imei\":{\"type\":\"string\",\"description\":\"国际识别码\"},\"language\":{\"type\":\"string\",\"description\":\"设备语言\"},\"meid\":{\"type\":\"string\",\"description\":\"设备识别码\"},\"mod\":{\"type\":\"string\",\"description\":\"设备模组\"},\"name\":{\"type\":\"string\",\"description\":\"设备名称\"},\"os\":{\"type\":\"string\",\"description\":\"设备系统\"},\"producer\":{\"type\":\"string\",\"description\":\"制造商\"},\"sn\":{\"type\":\"string\",\"description\":\"设备序列号\"},\"type\":{\"type\":\"string\",\"description\":\"设备类型\",\"enum\":[\"Browser\",\"Mobile\",\"Desktop\"]},\"userAgent\":{\"type\":\"string\",\"description\":\"用户代理\"},\"version\":{\"type\":\"string\",\"description\":\"系统版本\"}},\"required\":[\"customData\",\"type\",\"deviceUniqueId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateVerifyDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateVerifyDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_verify_device")
 			}
 			res, err := c.CreateVerifyDevice(ctx, req)
 			if err != nil {
@@ -606,10 +609,11 @@ var devicesOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "数据行 id，创建设备时返回的 `id`"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove device binding (user detail page)\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"数据行 id，创建设备时返回的 `id`\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_device")
 			}
 			res, err := c.DeleteDevice(ctx, req)
 			if err != nil {
@@ -627,10 +631,11 @@ var devicesOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Disable device (user detail page)\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"数据行 id，创建设备时返回的 `id`\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"id\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DisableDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DisableDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "disable_device")
 			}
 			res, err := c.DisableDevice(ctx, req)
 			if err != nil {
@@ -648,10 +653,11 @@ var devicesOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Enable device (user detail page)\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"数据行 id，创建设备时返回的 `id`\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"id\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(EnableDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(EnableDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "enable_device")
 			}
 			res, err := c.EnableDevice(ctx, req)
 			if err != nil {
@@ -668,10 +674,11 @@ var devicesOperations = []*Operation{
 			{Name: "keyword", In: "query", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications supporting device mutual-exclusion scope\",\"properties\":{\"keyword\":{\"type\":\"string\"}},\"required\":[\"keyword\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindAppListsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindAppListsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_app_lists")
 			}
 			res, err := c.FindAppLists(ctx, req)
 			if err != nil {
@@ -689,10 +696,11 @@ var devicesOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: false, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get last logged-in applications by device IDs\",\"properties\":{\"deviceIds\":{\"type\":\"array\",\"description\":\"设备唯一标识列表\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"deviceIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindLastLoginAppsByDeviceIDsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindLastLoginAppsByDeviceIDsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_last_login_apps_by_device_ids")
 			}
 			res, err := c.FindLastLoginAppsByDeviceIDs(ctx, req)
 			if err != nil {
@@ -710,10 +718,11 @@ var devicesOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: false, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get last logged-in applications by device IDs (v2 path)\",\"properties\":{\"deviceIds\":{\"type\":\"array\",\"description\":\"设备唯一标识列表\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"deviceIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindLastLoginAppsByDeviceIDsV2Request) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindLastLoginAppsByDeviceIDsV2Request)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_last_login_apps_by_device_ids_v2")
 			}
 			res, err := c.FindLastLoginAppsByDeviceIDsV2(ctx, req)
 			if err != nil {
@@ -729,7 +738,7 @@ var devicesOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get device mutual-exclusion valid-scope settings\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_valid_scope_settings")
 			}
 			res, err := c.GetAllValidScopeSettings(ctx)
 			if err != nil {
@@ -745,7 +754,7 @@ var devicesOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get device mutual-exclusion whitelist settings\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_white_list_settings")
 			}
 			res, err := c.GetAllWhiteListSettings(ctx)
 			if err != nil {
@@ -762,10 +771,11 @@ var devicesOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "数据行 id，创建设备时返回的 `id`"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get device status\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"数据行 id，创建设备时返回的 `id`\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDeviceStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDeviceStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_device_status")
 			}
 			res, err := c.GetDeviceStatus(ctx, req)
 			if err != nil {
@@ -781,7 +791,7 @@ var devicesOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get device mutual-exclusion rule settings\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_rule_settings")
 			}
 			res, err := c.GetRuleSettings(ctx)
 			if err != nil {
@@ -798,10 +808,11 @@ var devicesOperations = []*Operation{
 			{Name: "appId", In: "body", Type: "string", Required: true, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove device mutual-exclusion valid-scope settings\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"}},\"required\":[\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove")
 			}
 			res, err := c.Remove(ctx, req)
 			if err != nil {
@@ -818,10 +829,11 @@ var devicesOperations = []*Operation{
 			{Name: "appIds", In: "body", Type: "array", Required: true, Description: "应用列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Save device mutual-exclusion valid-scope settings\",\"properties\":{\"appIds\":{\"type\":\"array\",\"description\":\"应用列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"appIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SaveInvitationPoliciesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SaveInvitationPoliciesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "save_invitation_policies")
 			}
 			res, err := c.SaveInvitationPolicies(ctx, req)
 			if err != nil {
@@ -840,10 +852,11 @@ var devicesOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "数据行 id，创建设备时返回的 `id`"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Suspend device (user detail page)\",\"properties\":{\"endTime\":{\"type\":\"string\",\"description\":\"挂起到期时间，时间戳(毫秒)\"},\"id\":{\"type\":\"string\",\"description\":\"数据行 id，创建设备时返回的 `id`\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"endTime\",\"userId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SuspendDeviceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SuspendDeviceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "suspend_device")
 			}
 			res, err := c.SuspendDevice(ctx, req)
 			if err != nil {
@@ -862,10 +875,11 @@ var devicesOperations = []*Operation{
 			{Name: "ipRule", In: "body", Type: "object", Required: false, Description: "「最近登录 IP」同时在线数量上限"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update device mutual-exclusion rule settings\",\"properties\":{\"deviceRule\":{\"$ref\":\"#/$defs/DeviceRule\",\"description\":\"「设备唯一标识」同时在线数量上限\"},\"ipRule\":{\"$ref\":\"#/$defs/IPRule\",\"description\":\"「最近登录 IP」同时在线数量上限\"},\"rule\":{\"type\":\"string\",\"description\":\"设备互斥规则条件配置：\\n- `disable`: 不启用\\n- `condition:device`: 按「设备唯一标识」条件触发\\n- `condition:ip`: 按「最近登录 IP」条件触发\",\"enum\":[\"disable\",\"condition:device\",\"condition:ip\"]}},\"required\":[\"rule\"],\"additionalProperties\":false,\"$defs\":{\"DeviceRule\":{\"type\":\"object\",\"properties\":{\"maxOnlineDevices\":{\"type\":\"number\",\"description\":\"最大同时在线设备数\"}},\"required\":[\"maxOnlineDevices\"],\"additionalProperties\":false},\"IPRule\":{\"type\":\"object\",\"properties\":{\"maxOnlineIPs\":{\"type\":\"number\",\"description\":\"最大同时在线 IP 数\"}},\"required\":[\"maxOnlineIPs\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateRuleSettingsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateRuleSettingsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_rule_settings")
 			}
 			res, err := c.UpdateRuleSettings(ctx, req)
 			if err != nil {

@@ -169,10 +169,11 @@ var eventsOperations = []*Operation{
 			{Name: "identifier", In: "body", Type: "string", Required: true, Description: "应用唯一标志"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create custom event application\",\"properties\":{\"identifier\":{\"type\":\"string\",\"description\":\"应用唯一标志\"},\"logo\":{\"type\":\"string\",\"description\":\"应用 logo\"},\"name\":{\"type\":\"string\",\"description\":\"应用名称\"}},\"required\":[\"logo\",\"name\",\"identifier\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateEventAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateEventAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_event_app")
 			}
 			res, err := c.CreateEventApp(ctx, req)
 			if err != nil {
@@ -190,10 +191,11 @@ var eventsOperations = []*Operation{
 			{Name: "eventType", In: "body", Type: "string", Required: true, Description: "事件类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Define custom event\",\"properties\":{\"eventDescription\":{\"type\":\"string\",\"description\":\"事件描述\"},\"eventType\":{\"type\":\"string\",\"description\":\"事件类型\"}},\"required\":[\"eventDescription\",\"eventType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DefineEventRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DefineEventRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "define_event")
 			}
 			res, err := c.DefineEvent(ctx, req)
 			if err != nil {
@@ -209,7 +211,7 @@ var eventsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List event applications\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_event_apps")
 			}
 			res, err := c.ListEventApps(ctx)
 			if err != nil {
@@ -228,10 +230,11 @@ var eventsOperations = []*Operation{
 			{Name: "app", In: "query", Type: "string", Required: false, Description: "应用类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List events\",\"properties\":{\"app\":{\"type\":\"string\",\"description\":\"应用类型\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListEventsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListEventsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_events")
 			}
 			res, err := c.ListEvents(ctx, req)
 			if err != nil {
@@ -249,10 +252,11 @@ var eventsOperations = []*Operation{
 			{Name: "eventData", In: "body", Type: "", Required: true, Description: "事件体"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Publish custom event (authentication side)\",\"properties\":{\"eventData\":{\"description\":\"事件体\"},\"eventType\":{\"type\":\"string\",\"description\":\"事件类型\"}},\"required\":[\"eventType\",\"eventData\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(PubUserEventRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(PubUserEventRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "pub_user_event")
 			}
 			res, err := c.PubUserEvent(ctx, req)
 			if err != nil {
@@ -270,10 +274,11 @@ var eventsOperations = []*Operation{
 			{Name: "eventData", In: "body", Type: "", Required: true, Description: "事件体"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Publish custom event\",\"properties\":{\"eventData\":{\"description\":\"事件体\"},\"eventType\":{\"type\":\"string\",\"description\":\"事件类型\"}},\"required\":[\"eventType\",\"eventData\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(VerifyEventRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(VerifyEventRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "verify_event")
 			}
 			res, err := c.VerifyEvent(ctx, req)
 			if err != nil {

@@ -408,10 +408,11 @@ var groupsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "分组 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add group members\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddGroupMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddGroupMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_group_members")
 			}
 			res, err := c.AddGroupMembers(ctx, req)
 			if err != nil {
@@ -432,10 +433,11 @@ var groupsOperations = []*Operation{
 			{Name: "customData", In: "body", Type: "", Required: false, Description: "自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"description\":{\"type\":\"string\",\"description\":\"分组描述\"},\"name\":{\"type\":\"string\",\"description\":\"分组名称\"},\"type\":{\"type\":\"string\",\"description\":\"分组类型\"}},\"required\":[\"type\",\"description\",\"name\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateGroupRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateGroupRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_group")
 			}
 			res, err := c.CreateGroup(ctx, req)
 			if err != nil {
@@ -452,10 +454,11 @@ var groupsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "批量分组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create groups\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"批量分组\",\"items\":{\"$ref\":\"#/$defs/CreateGroupReq\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreateGroupReq\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"description\":{\"type\":\"string\",\"description\":\"分组描述\"},\"name\":{\"type\":\"string\",\"description\":\"分组名称\"},\"type\":{\"type\":\"string\",\"description\":\"分组类型\"}},\"required\":[\"type\",\"description\",\"name\",\"code\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateGroupsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateGroupsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_groups_batch")
 			}
 			res, err := c.CreateGroupsBatch(ctx, req)
 			if err != nil {
@@ -475,10 +478,11 @@ var groupsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "分组 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create or update group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"description\":{\"type\":\"string\",\"description\":\"分组描述\"},\"name\":{\"type\":\"string\",\"description\":\"分组名称\"},\"type\":{\"type\":\"string\",\"description\":\"分组类型\"}},\"required\":[\"type\",\"description\",\"name\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateOrUpdateGroupRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateOrUpdateGroupRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_or_update_group")
 			}
 			res, err := c.CreateOrUpdateGroup(ctx, req)
 			if err != nil {
@@ -495,10 +499,11 @@ var groupsOperations = []*Operation{
 			{Name: "codeList", In: "body", Type: "array", Required: true, Description: "分组 code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete groups\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"分组 code 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteGroupsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteGroupsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_groups_batch")
 			}
 			res, err := c.DeleteGroupsBatch(ctx, req)
 			if err != nil {
@@ -516,10 +521,11 @@ var groupsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List all groups\",\"properties\":{\"fetchMembers\":{\"type\":\"boolean\",\"description\":\"是否获取成员列表\",\"default\":false},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAllGroupsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAllGroupsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_groups")
 			}
 			res, err := c.GetAllGroups(ctx, req)
 			if err != nil {
@@ -537,10 +543,11 @@ var groupsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetGroupRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetGroupRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_group")
 			}
 			res, err := c.GetGroup(ctx, req)
 			if err != nil {
@@ -559,10 +566,11 @@ var groupsOperations = []*Operation{
 			{Name: "resourceType", In: "query", Type: "string", Required: false, Description: "资源类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List resources authorized to a group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"resourceType\":{\"type\":\"string\",\"description\":\"资源类型\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetGroupAuthorizedResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetGroupAuthorizedResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_group_authorized_resources")
 			}
 			res, err := c.GetGroupAuthorizedResources(ctx, req)
 			if err != nil {
@@ -585,10 +593,11 @@ var groupsOperations = []*Operation{
 			{Name: "flatCustomData", In: "query", Type: "boolean", Required: false, Description: "是否拍平扩展字段"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List group members\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListGroupMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListGroupMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_group_members")
 			}
 			res, err := c.ListGroupMembers(ctx, req)
 			if err != nil {
@@ -610,10 +619,11 @@ var groupsOperations = []*Operation{
 			{Name: "flatCustomData", In: "query", Type: "boolean", Required: false, Description: "是否拍平扩展字段"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List groups\",\"properties\":{\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"keywords\":{\"type\":\"string\",\"description\":\"搜索分组 code 或分组名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withMetadata\":{\"type\":\"boolean\",\"description\":\"是否展示元数据内容\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListGroupsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListGroupsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_groups")
 			}
 			res, err := c.ListGroups(ctx, req)
 			if err != nil {
@@ -631,10 +641,11 @@ var groupsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "分组 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove group members\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveGroupMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveGroupMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_group_members")
 			}
 			res, err := c.RemoveGroupMembers(ctx, req)
 			if err != nil {
@@ -655,10 +666,11 @@ var groupsOperations = []*Operation{
 			{Name: "customData", In: "body", Type: "", Required: false, Description: "自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"description\":{\"type\":\"string\",\"description\":\"分组描述\"},\"name\":{\"type\":\"string\",\"description\":\"分组名称\"},\"newCode\":{\"type\":\"string\",\"description\":\"分组新的 code\"}},\"required\":[\"description\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateGroupRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateGroupRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_group")
 			}
 			res, err := c.UpdateGroup(ctx, req)
 			if err != nil {

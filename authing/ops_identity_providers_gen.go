@@ -431,10 +431,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Associate identity provider connection with tenant\",\"properties\":{\"association\":{\"type\":\"boolean\",\"description\":\"是否关联身份源\"},\"id\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"id\",\"association\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ChangeExtIdpConnAssociationStateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ChangeExtIdpConnAssociationStateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "change_ext_idp_conn_association_state")
 			}
 			res, err := c.ChangeExtIdpConnAssociationState(ctx, req)
 			if err != nil {
@@ -455,10 +456,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "appIds", In: "body", Type: "array", Required: false, Description: "应用 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Enable/disable identity provider connection\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"appIds\":{\"type\":\"array\",\"description\":\"应用 ID 列表\",\"items\":{\"type\":\"string\"}},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启身份源连接\"},\"id\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"id\",\"enabled\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ChangeExtIdpConnStateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ChangeExtIdpConnStateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "change_ext_idp_conn_state")
 			}
 			res, err := c.ChangeExtIdpConnState(ctx, req)
 			if err != nil {
@@ -477,10 +479,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create external identity provider\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"身份源名称\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"身份源连接类型\",\"enum\":[\"oidc\",\"oauth2\",\"saml\",\"ldap\",\"ad\",\"cas\",\"azure-ad\",\"wechat\",\"google\",\"qq\",\"wechatwork\",\"dingtalk\",\"weibo\",\"github\",\"alipay\",\"apple\",\"baidu\",\"lark\",\"gitlab\",\"twitter\",\"facebook\",\"slack\",\"linkedin\",\"yidun\",\"qingcloud\",\"gitee\",\"instagram\",\"welink\",\"huawei\",\"honor\",\"xiaomi\",\"oppo\",\"aws\",\"amazon\",\"douyin\",\"kuaishou\",\"line\",\"sdbz\",\"zjzwfw\",\"zzding\",\"seeyona8v5\"]}},\"required\":[\"name\",\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_ext_idp")
 			}
 			res, err := c.CreateExtIdp(ctx, req)
 			if err != nil {
@@ -504,10 +507,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create a connection under an existing identity provider\",\"properties\":{\"displayName\":{\"type\":\"string\",\"description\":\"连接在登录页的显示名称\"},\"extIdpId\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"fields\":{\"description\":\"连接的自定义配置信息\"},\"identifier\":{\"type\":\"string\",\"description\":\"身份源连接标识\"},\"loginOnly\":{\"type\":\"boolean\",\"description\":\"是否只支持登录\"},\"logo\":{\"type\":\"string\",\"description\":\"身份源图标\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"身份源连接类型\",\"enum\":[\"oidc\",\"oauth\",\"saml\",\"ldap\",\"ad\",\"cas\",\"azure-ad\",\"alipay\",\"facebook\",\"facebook:mobile\",\"twitter\",\"google:mobile\",\"google\",\"wechat:pc\",\"wechat:mobile\",\"wechat:webpage-authorization\",\"wechatmp-qrcode\",\"wechat:miniprogram:default\",\"wechat:miniprogram:qrconnect\",\"wechat:miniprogram:app-launch\",\"github\",\"github:mobile\",\"qq\",\"qq:mobile\",\"wechatwork:corp:qrconnect\",\"wechatwork:agency:qrconnect\",\"wechatwork:service-provider:qrconnect\",\"wechatwork:mobile\",\"wechatwork:agency:mobile\",\"dingtalk\",\"dingtalk:mobile\",\"dingtalk:provider\",\"weibo\",\"weibo:mobile\",\"apple\",\"apple:web\",\"baidu\",\"baidu:mobile\",\"lark-internal\",\"lark-public\",\"lark-block\",\"gitlab\",\"gitlab:mobile\",\"linkedin\",\"linkedin:mobile\",\"slack\",\"slack:mobile\",\"yidun\",\"qingcloud\",\"gitee\",\"gitee:mobile\",\"instagram\",\"welink\",\"ad-kerberos\",\"huawei\",\"huawei:mobile\",\"honor\",\"xiaomi\",\"xiaomi:mobile\",\"aws\",\"amazon\",\"amazon:mobile\",\"douyin:mobile\",\"douyin:miniprogram:default\",\"kuaishou:mobile\",\"line:mobile\",\"oppo:mobile\",\"wechatwork:qrconnect:of:authing:agency\",\"sdbz\",\"zjzwfw-qrcode\",\"zzding\",\"seeyona8v5\"]}},\"required\":[\"extIdpId\",\"type\",\"identifier\",\"displayName\",\"fields\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateExtIdpConnRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateExtIdpConnRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_ext_idp_conn")
 			}
 			res, err := c.CreateExtIdpConn(ctx, req)
 			if err != nil {
@@ -525,10 +529,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete external identity provider\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"身份源 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_ext_idp")
 			}
 			res, err := c.DeleteExtIdp(ctx, req)
 			if err != nil {
@@ -546,10 +551,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete identity provider connection\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteExtIdpConnRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteExtIdpConnRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_ext_idp_conn")
 			}
 			res, err := c.DeleteExtIdpConn(ctx, req)
 			if err != nil {
@@ -569,10 +575,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "type", In: "query", Type: "string", Required: false, Description: "身份源类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get identity-provider connection state per application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"id\":{\"type\":\"string\",\"description\":\"身份源 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"身份源类型\",\"enum\":[\"social\",\"enterprise\"]}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ExtIdpConnStateByAppsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ExtIdpConnStateByAppsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "ext_idp_conn_state_by_apps")
 			}
 			res, err := c.ExtIdpConnStateByApps(ctx, req)
 			if err != nil {
@@ -592,10 +599,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "type", In: "query", Type: "string", Required: false, Description: "身份源类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get external identity provider\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"id\":{\"type\":\"string\",\"description\":\"身份源 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"身份源类型\",\"enum\":[\"social\",\"enterprise\"]}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_ext_idp")
 			}
 			res, err := c.GetExtIdp(ctx, req)
 			if err != nil {
@@ -613,10 +621,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "appSecret", In: "body", Type: "string", Required: true, Description: "微信小程序或微信公众号的 AppSecret"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get WeChat Mini Program / Official Account access token\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"微信小程序或微信公众号的 AppId\"},\"appSecret\":{\"type\":\"string\",\"description\":\"微信小程序或微信公众号的 AppSecret\"}},\"required\":[\"appId\",\"appSecret\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetWechatMpAccessTokenInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetWechatMpAccessTokenInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_wechat_mp_access_token_info")
 			}
 			res, err := c.GetWechatMpAccessTokenInfo(ctx, req)
 			if err != nil {
@@ -634,10 +643,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: false, Description: "应用 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List external identity providers\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_ext_idp")
 			}
 			res, err := c.ListExtIdp(ctx, req)
 			if err != nil {
@@ -658,10 +668,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List identity providers (tenant console)\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"type\":{\"type\":\"string\",\"description\":\"身份源类型\",\"enum\":[\"social\",\"enterprise\"]}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListTenantExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenant_ext_idp")
 			}
 			res, err := c.ListTenantExtIdp(ctx, req)
 			if err != nil {
@@ -680,10 +691,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update external identity provider\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"身份源 ID\"},\"name\":{\"type\":\"string\",\"description\":\"名称\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"name\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateExtIdpRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateExtIdpRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_ext_idp")
 			}
 			res, err := c.UpdateExtIdp(ctx, req)
 			if err != nil {
@@ -705,10 +717,11 @@ var identityProvidersOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update identity provider connection\",\"properties\":{\"displayName\":{\"type\":\"string\",\"description\":\"身份源连接显示名称\"},\"fields\":{\"description\":\"身份源连接自定义参数（增量修改）\"},\"id\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"loginOnly\":{\"type\":\"boolean\",\"description\":\"是否只支持登录\"},\"logo\":{\"type\":\"string\",\"description\":\"身份源连接的图标\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"id\",\"displayName\",\"fields\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateExtIdpConnRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateExtIdpConnRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_ext_idp_conn")
 			}
 			res, err := c.UpdateExtIdpConn(ctx, req)
 			if err != nil {

@@ -1353,10 +1353,11 @@ var invitationsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "角色所在权限空间 code，若 targetType 是 role，此参数必传"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add invitation-policy user attribution\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"角色所在权限空间 code，若 targetType 是 role，此参数必传\"},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"关联对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\\n- 如果是岗位，为岗位的 code，如 `leader`\"},\"targetType\":{\"type\":\"string\",\"description\":\"关联对象类型\",\"enum\":[\"department\",\"post\",\"role\",\"group\"]}},\"required\":[\"targetType\",\"targetIdentifier\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddPolicyUserAttributionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddPolicyUserAttributionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_policy_user_attribution")
 			}
 			res, err := c.AddPolicyUserAttribution(ctx, req)
 			if err != nil {
@@ -1374,10 +1375,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch add invitation-policy user attributions\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"targets\":{\"type\":\"array\",\"description\":\"关联对象列表\",\"items\":{\"$ref\":\"#/$defs/InvitationPolicyUserAttributionList\"}}},\"required\":[\"targets\",\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"InvitationPolicyUserAttributionList\":{\"type\":\"object\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"角色所在权限空间 code，若 targetType 是 role，此参数必传\"},\"targetIdentifiers\":{\"type\":\"array\",\"description\":\"关联对象的唯一标志符：\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\\n- 如果是岗位，为岗位的 code，如 `leader`\\n- 如果是租户，为租户的 ID，如 `6343b98b7cfxxx9366e9b7c`\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"关联对象类型\",\"enum\":[\"department\",\"post\",\"role\",\"group\"]}},\"required\":[\"targetIdentifiers\",\"targetType\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AddPolicyUserAttributionsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddPolicyUserAttributionsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_policy_user_attributions_batch")
 			}
 			res, err := c.AddPolicyUserAttributionsBatch(ctx, req)
 			if err != nil {
@@ -1394,10 +1396,11 @@ var invitationsOperations = []*Operation{
 			{Name: "applicantIds", In: "body", Type: "array", Required: true, Description: "通用邀请的申请 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch approve universal invitation applicants\",\"properties\":{\"applicantIds\":{\"type\":\"array\",\"description\":\"通用邀请的申请 ID\",\"items\":{\"type\":\"string\"}}},\"required\":[\"applicantIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ApprovalRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ApprovalRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "approval")
 			}
 			res, err := c.Approval(ctx, req)
 			if err != nil {
@@ -1415,10 +1418,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation rosters: batch bind policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"rosterIds\":{\"type\":\"array\",\"description\":\"名单 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"rosterIds\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BatchBindPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchBindPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_bind_policy")
 			}
 			res, err := c.BatchBindPolicy(ctx, req)
 			if err != nil {
@@ -1435,10 +1439,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyIds", In: "body", Type: "array", Required: true, Description: "策略 ID 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete invitation policies\",\"properties\":{\"policyIds\":{\"type\":\"array\",\"description\":\"策略 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"policyIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BatchDeleteInvitationPoliciesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchDeleteInvitationPoliciesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_delete_invitation_policies")
 			}
 			res, err := c.BatchDeleteInvitationPolicies(ctx, req)
 			if err != nil {
@@ -1456,10 +1461,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation rosters: batch unbind policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"rosterIds\":{\"type\":\"array\",\"description\":\"名单 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"rosterIds\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BatchUnbindPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchUnbindPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_unbind_policy")
 			}
 			res, err := c.BatchUnbindPolicy(ctx, req)
 			if err != nil {
@@ -1476,10 +1482,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Copy invitation policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CopyInvitationPolicyByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CopyInvitationPolicyByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "copy_invitation_policy_by_id")
 			}
 			res, err := c.CopyInvitationPolicyByID(ctx, req)
 			if err != nil {
@@ -1509,10 +1516,11 @@ var invitationsOperations = []*Operation{
 			{Name: "extendsFields", In: "body", Type: "array", Required: false, Description: "注册信息补全字段列表配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create invitation policy\",\"properties\":{\"allowSkipBindExtIdp\":{\"type\":\"boolean\",\"description\":\"是否允许跳过第三方身份源绑定\"},\"defaultPasswordConfig\":{\"$ref\":\"#/$defs/DefaultPasswordConfig\",\"description\":\"初始化密码配置\"},\"enabledExtIdp\":{\"type\":\"boolean\",\"description\":\"是否开启第三方身份源绑定\"},\"enabledIdentifierVerify\":{\"type\":\"boolean\",\"description\":\"是否开启身份验证码\"},\"enabledInfoFill\":{\"type\":\"boolean\",\"description\":\"是否开启信息补全\"},\"extIdpBindMsg\":{\"type\":\"string\",\"description\":\"身份源绑定提示信息\"},\"extIdpConnIds\":{\"type\":\"array\",\"description\":\"支持绑定的身份源 ID 列表\",\"items\":{\"type\":\"string\"}},\"extendsFields\":{\"type\":\"array\",\"description\":\"注册信息补全字段列表配置\",\"items\":{\"type\":\"string\"}},\"inviteLinkConfig\":{\"$ref\":\"#/$defs/InvitationLinkConfig\",\"description\":\"邀请链接配置\"},\"inviteMethod\":{\"type\":\"string\",\"description\":\"邀请方式:\\n- `email`: 邮箱\",\"enum\":[\"email\"]},\"name\":{\"type\":\"string\",\"description\":\"邀请策略名称\"},\"registerInfoFillMsg\":{\"type\":\"string\",\"description\":\"信息补全页面提示\"},\"sendVerifyCodeMethod\":{\"type\":\"string\",\"description\":\"发送身份验证码的方式:\\n- `priorityEmail`: 优先邮箱\\n- `prioritySMS`: 优先短信\",\"enum\":[\"prioritySMS\",\"priorityEmail\"]},\"showPasswordInInviteEmail\":{\"type\":\"boolean\",\"description\":\"邀请邮件是否展示密码\"}},\"required\":[\"name\"],\"additionalProperties\":false,\"$defs\":{\"DefaultPasswordConfig\":{\"type\":\"object\",\"properties\":{\"custom\":{\"type\":\"string\",\"description\":\"初始密码固定值\"},\"type\":{\"type\":\"string\",\"description\":\"秘密初始化方式\\n- `random`: 系统随机\\n- `custom`: 指定固定值\",\"enum\":[\"random\",\"custom\"]}},\"required\":[\"type\"],\"additionalProperties\":false},\"InvitationLinkConfig\":{\"type\":\"object\",\"properties\":{\"inviteLinkDisuseRule\":{\"type\":\"string\",\"description\":\"链接失效规则\\n- `period`: 有效期内始终有效\\n- `afterFirstClick`: 第一次点击后失效\",\"enum\":[\"period\",\"afterFirstClick\"]},\"linkExpiredTimeOfSecond\":{\"type\":\"number\",\"description\":\"链接过期时间秒数\"},\"linkExpiredTimeUnit\":{\"type\":\"string\",\"description\":\"链接过期时间单位\",\"enum\":[\"forever\",\"day\",\"hour\",\"minute\"]},\"pageExpiredTimeOfSecond\":{\"type\":\"number\",\"description\":\"邀请页面信息填写的失效时间秒数，最大 2592000 秒(30 天)\"},\"pageExpiredTimeUnit\":{\"type\":\"string\",\"description\":\"邀请页面信息填写的失效时间单位\",\"enum\":[\"minute\",\"hour\",\"day\"]}},\"required\":[\"inviteLinkDisuseRule\",\"linkExpiredTimeUnit\",\"linkExpiredTimeOfSecond\",\"pageExpiredTimeUnit\",\"pageExpiredTimeOfSecond\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateInvitationPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateInvitationPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_invitation_policy")
 			}
 			res, err := c.CreateInvitationPolicy(ctx, req)
 			if err != nil {
@@ -1529,10 +1537,11 @@ var invitationsOperations = []*Operation{
 			{Name: "name", In: "body", Type: "string", Required: true, Description: "名单名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create invitation roster\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"名单名称\"}},\"required\":[\"name\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateInvitationRosterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateInvitationRosterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_invitation_roster")
 			}
 			res, err := c.CreateInvitationRoster(ctx, req)
 			if err != nil {
@@ -1549,10 +1558,11 @@ var invitationsOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete invitation roster\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteInvitationRosterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteInvitationRosterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_invitation_roster")
 			}
 			res, err := c.DeleteInvitationRoster(ctx, req)
 			if err != nil {
@@ -1569,10 +1579,11 @@ var invitationsOperations = []*Operation{
 			{Name: "ids", In: "body", Type: "array", Required: true, Description: "名单 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete invitation rosters\",\"properties\":{\"ids\":{\"type\":\"array\",\"description\":\"名单 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"ids\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteInvitationRosterBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteInvitationRosterBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_invitation_roster_batch")
 			}
 			res, err := c.DeleteInvitationRosterBatch(ctx, req)
 			if err != nil {
@@ -1590,10 +1601,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete invitees from roster\",\"properties\":{\"inviteeIds\":{\"type\":\"array\",\"description\":\"受邀人 ID 列表\",\"items\":{\"type\":\"string\"}},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"inviteeIds\",\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteInviteesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteInviteesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_invitees")
 			}
 			res, err := c.DeleteInvitees(ctx, req)
 			if err != nil {
@@ -1610,10 +1622,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Export invitees\",\"properties\":{\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ExportUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ExportUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "export_users")
 			}
 			res, err := c.ExportUsers(ctx, req)
 			if err != nil {
@@ -1635,10 +1648,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withOperatorDetail", In: "body", Type: "boolean", Required: false, Description: "是否返回审批人详情"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Query universal invitation applicants\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"复杂筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据申请人名称、手机号或邮箱进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"withInvitorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回邀请人详情\"},\"withOperatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回审批人详情\"}},\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(FilterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FilterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "filter")
 			}
 			res, err := c.Filter(ctx, req)
 			if err != nil {
@@ -1660,10 +1674,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withCreatorDetail", In: "body", Type: "boolean", Required: false, Description: "是否返回创建者详情"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitees in a roster\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"高级筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据名单的名称或受邀人 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"rosterId\":{\"type\":\"string\",\"description\":\"邀请名单 ID\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\"}},\"required\":[\"rosterId\"],\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(FilterUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FilterUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "filter_users")
 			}
 			res, err := c.FilterUsers(ctx, req)
 			if err != nil {
@@ -1679,7 +1694,7 @@ var invitationsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Generate universal invitation link\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "generate_universal_invitation")
 			}
 			res, err := c.GenerateUniversalInvitation(ctx)
 			if err != nil {
@@ -1699,10 +1714,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withAssignedPolicy", In: "query", Type: "boolean", Required: false, Description: "是否返回名单关联的策略，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get invitation roster\",\"properties\":{\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"},\"withAssignedPolicy\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的策略，可选。\",\"default\":false},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\",\"default\":false},\"withUserCount\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的用户数量，可选。\",\"default\":false}},\"required\":[\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetInvitationRosterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetInvitationRosterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_invitation_roster")
 			}
 			res, err := c.GetInvitationRoster(ctx, req)
 			if err != nil {
@@ -1722,10 +1738,11 @@ var invitationsOperations = []*Operation{
 			{Name: "templateType", In: "body", Type: "string", Required: false, Description: "邮件模版类型，可选，可获取支持的指定类型的邮件模板"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get invitation-policy email template\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID，根据名单 ID 获取关联的策略详情，在名单发送邀请时会给策略生成快照，若在名单发送邀请后，需要获取发送时对应的策略配置，应该携带此参数\"},\"scene\":{\"type\":\"string\",\"description\":\"邀请策略邮件场景:\\n- `INVITE`: 邀请邮件\\n- `WELCOME`: 欢迎邮件\",\"enum\":[\"INVITE\",\"WELCOME\"]},\"templateType\":{\"type\":\"string\",\"description\":\"邮件模版类型，可选，可获取支持的指定类型的邮件模板\"}},\"required\":[\"scene\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetInviteEmailTemplateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetInviteEmailTemplateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_invite_email_template")
 			}
 			res, err := c.GetInviteEmailTemplate(ctx, req)
 			if err != nil {
@@ -1744,10 +1761,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withCreatorDetail", In: "query", Type: "boolean", Required: false, Description: "是否返回创建者详情"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get invitation policy\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID，根据名单 ID 获取关联的策略详情，在名单发送邀请时会给策略生成快照，若在名单发送邀请后，需要获取发送时对应的策略配置，应该携带此参数\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\",\"default\":false}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPolicyDetailByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPolicyDetailByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_policy_detail_by_id")
 			}
 			res, err := c.GetPolicyDetailByID(ctx, req)
 			if err != nil {
@@ -1766,10 +1784,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withDepartmentExtInfo", In: "query", Type: "boolean", Required: false, Description: "当关联对象是部门时，是否返回部门其他详细信息，包括 namePath, codePath, idPath"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get invitation-policy user attribution\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"归属关联记录 ID\"},\"withDepartmentExtInfo\":{\"type\":\"boolean\",\"description\":\"当关联对象是部门时，是否返回部门其他详细信息，包括 namePath, codePath, idPath\"},\"withTargetDetail\":{\"type\":\"boolean\",\"description\":\"是否返回关联对象详情\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPolicyUserAttributionDetailRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPolicyUserAttributionDetailRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_policy_user_attribution_detail")
 			}
 			res, err := c.GetPolicyUserAttributionDetail(ctx, req)
 			if err != nil {
@@ -1786,10 +1805,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withDepartmentDetail", In: "query", Type: "boolean", Required: false, Description: "是否获取所选部门的详细信息"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get universal invitation settings\",\"properties\":{\"withDepartmentDetail\":{\"type\":\"boolean\",\"description\":\"是否获取所选部门的详细信息\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUniversalInvitationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUniversalInvitationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_universal_invitation")
 			}
 			res, err := c.GetUniversalInvitation(ctx, req)
 			if err != nil {
@@ -1807,10 +1827,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withDepartmentDetail", In: "query", Type: "boolean", Required: false, Description: "是否返回主部门详情"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get main department of user attribution\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"withDepartmentDetail\":{\"type\":\"boolean\",\"description\":\"是否返回主部门详情\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserAttributionMainDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserAttributionMainDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_attribution_main_department")
 			}
 			res, err := c.GetUserAttributionMainDepartment(ctx, req)
 			if err != nil {
@@ -1826,7 +1847,7 @@ var invitationsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get invitee import template\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_template")
 			}
 			res, err := c.ImportTemplate(ctx)
 			if err != nil {
@@ -1844,10 +1865,11 @@ var invitationsOperations = []*Operation{
 			{Name: "file", In: "body", Type: "string", Required: true, Description: "文件"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Import invitees\",\"properties\":{\"file\":{\"type\":\"string\",\"description\":\"文件\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"rosterId\",\"file\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_users")
 			}
 			res, err := c.ImportUsers(ctx, req)
 			if err != nil {
@@ -1868,10 +1890,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withCreatorDetail", In: "body", Type: "boolean", Required: false, Description: "是否返回创建者详情"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation policies\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"复杂筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据策略的名称或 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\"}},\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListInvitationPoliciesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListInvitationPoliciesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_invitation_policies")
 			}
 			res, err := c.ListInvitationPolicies(ctx, req)
 			if err != nil {
@@ -1894,10 +1917,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withAssignedPolicy", In: "body", Type: "boolean", Required: false, Description: "是否返回名单关联的策略，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation rosters\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"高级筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据名单的名称或 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"withAssignedPolicy\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的策略，可选。\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\"},\"withUserCount\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的用户数量，可选。\"}},\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListInvitationRosterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListInvitationRosterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_invitation_roster")
 			}
 			res, err := c.ListInvitationRoster(ctx, req)
 			if err != nil {
@@ -1920,10 +1944,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withAssignedPolicy", In: "body", Type: "boolean", Required: false, Description: "是否返回名单关联的策略，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation rosters not bound to a policy\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"高级筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据名单的名称或 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"withAssignedPolicy\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的策略，可选。\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\"},\"withUserCount\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的用户数量，可选。\"}},\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListInvitationRostersByNonPolicyIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListInvitationRostersByNonPolicyIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_invitation_rosters_by_non_policy_id")
 			}
 			res, err := c.ListInvitationRostersByNonPolicyID(ctx, req)
 			if err != nil {
@@ -1947,10 +1972,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withAssignedPolicy", In: "body", Type: "boolean", Required: false, Description: "是否返回名单关联的策略，可选。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation rosters by policy ID\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"高级筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据名单的名称或 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID。\"},\"withAssignedPolicy\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的策略，可选。\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"是否返回创建者详情\"},\"withUserCount\":{\"type\":\"boolean\",\"description\":\"是否返回名单关联的用户数量，可选。\"}},\"required\":[\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListInvitationRostersByPolicyIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListInvitationRostersByPolicyIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_invitation_rosters_by_policy_id")
 			}
 			res, err := c.ListInvitationRostersByPolicyID(ctx, req)
 			if err != nil {
@@ -1972,10 +1998,11 @@ var invitationsOperations = []*Operation{
 			{Name: "withDepartmentExtInfo", In: "query", Type: "boolean", Required: false, Description: "当关联对象是部门时，是否返回部门其他详细信息，包括 namePath, codePath, idPath"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation-policy user attributions\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"targetType\":{\"type\":\"string\",\"description\":\"关联对象类型\",\"enum\":[\"department\",\"post\",\"role\",\"group\"]},\"withDepartmentExtInfo\":{\"type\":\"boolean\",\"description\":\"当关联对象是部门时，是否返回部门其他详细信息，包括 namePath, codePath, idPath\"},\"withTargetDetail\":{\"type\":\"boolean\",\"description\":\"是否返回关联对象详情\"}},\"required\":[\"policyId\",\"targetType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListPolicyUserAttributionDetailRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPolicyUserAttributionDetailRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_policy_user_attribution_detail")
 			}
 			res, err := c.ListPolicyUserAttributionDetail(ctx, req)
 			if err != nil {
@@ -1993,10 +2020,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "query", Type: "string", Required: false, Description: "名单 ID，根据名单 ID 获取关联的策略详情，在名单发送邀请时会给策略生成快照，若在名单发送邀请后，需要获取发送时对应的策略配置，应该携带此参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List invitation-policy extended (supplementary info) fields\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID，根据名单 ID 获取关联的策略详情，在名单发送邀请时会给策略生成快照，若在名单发送邀请后，需要获取发送时对应的策略配置，应该携带此参数\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListRegisterExtendsFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRegisterExtendsFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_register_extends_fields")
 			}
 			res, err := c.ListRegisterExtendsFields(ctx, req)
 			if err != nil {
@@ -2016,10 +2044,11 @@ var invitationsOperations = []*Operation{
 			{Name: "filter", In: "body", Type: "object", Required: false, Description: "高级筛选条件"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Quick filter invitees\",\"properties\":{\"filter\":{\"$ref\":\"#/$defs/CombineFiltersBase\",\"description\":\"高级筛选条件\"},\"keywords\":{\"type\":\"string\",\"description\":\"用于根据名单的名称或受邀人 ID 进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false,\"$defs\":{\"CombineFilterItem\":{\"type\":\"object\",\"properties\":{\"operator\":{\"type\":\"string\",\"description\":\"条件操作符\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"NOT_IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"type\":{\"type\":\"string\",\"description\":\"筛选条件的 key\"},\"value\":{\"description\":\"条件值\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]}},\"required\":[\"type\",\"operator\",\"value\"],\"additionalProperties\":false},\"CombineFiltersBase\":{\"type\":\"object\",\"properties\":{\"filters\":{\"type\":\"array\",\"description\":\"筛选条件\",\"items\":{\"$ref\":\"#/$defs/CombineFilterItem\"}},\"type\":{\"type\":\"string\",\"description\":\"条件组合方式\",\"enum\":[\"and\",\"or\"]}},\"required\":[\"type\",\"filters\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(QuickFilterInviteeListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(QuickFilterInviteeListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "quick_filter_invitee_list")
 			}
 			res, err := c.QuickFilterInviteeList(ctx, req)
 			if err != nil {
@@ -2036,10 +2065,11 @@ var invitationsOperations = []*Operation{
 			{Name: "applicantIds", In: "body", Type: "array", Required: true, Description: "通用邀请的申请 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch reject universal invitation applicants\",\"properties\":{\"applicantIds\":{\"type\":\"array\",\"description\":\"通用邀请的申请 ID\",\"items\":{\"type\":\"string\"}}},\"required\":[\"applicantIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RejectRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RejectRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "reject")
 			}
 			res, err := c.Reject(ctx, req)
 			if err != nil {
@@ -2059,10 +2089,11 @@ var invitationsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "角色所在权限空间 code，若 targetType 是 role，此参数必传"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove invitation-policy user attribution\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"角色所在权限空间 code，若 targetType 是 role，此参数必传\"},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"关联对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\\n- 如果是岗位，为岗位的 code，如 `leader`\"},\"targetType\":{\"type\":\"string\",\"description\":\"关联对象类型\",\"enum\":[\"department\",\"post\",\"role\",\"group\"]}},\"required\":[\"targetType\",\"targetIdentifier\",\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemovePolicyUserAttributionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemovePolicyUserAttributionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_policy_user_attribution")
 			}
 			res, err := c.RemovePolicyUserAttribution(ctx, req)
 			if err != nil {
@@ -2080,10 +2111,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch remove invitation-policy user attributions\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"targets\":{\"type\":\"array\",\"description\":\"关联对象列表\",\"items\":{\"$ref\":\"#/$defs/InvitationPolicyUserAttributionList\"}}},\"required\":[\"targets\",\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"InvitationPolicyUserAttributionList\":{\"type\":\"object\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"角色所在权限空间 code，若 targetType 是 role，此参数必传\"},\"targetIdentifiers\":{\"type\":\"array\",\"description\":\"关联对象的唯一标志符：\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\\n- 如果是岗位，为岗位的 code，如 `leader`\\n- 如果是租户，为租户的 ID，如 `6343b98b7cfxxx9366e9b7c`\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"关联对象类型\",\"enum\":[\"department\",\"post\",\"role\",\"group\"]}},\"required\":[\"targetIdentifiers\",\"targetType\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(RemovePolicyUserAttributionsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemovePolicyUserAttributionsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_policy_user_attributions_batch")
 			}
 			res, err := c.RemovePolicyUserAttributionsBatch(ctx, req)
 			if err != nil {
@@ -2100,10 +2132,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: true, Description: "策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove main department of user attribution\",\"properties\":{\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"}},\"required\":[\"policyId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveUserAttributionMainDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveUserAttributionMainDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_user_attribution_main_department")
 			}
 			res, err := c.RemoveUserAttributionMainDepartment(ctx, req)
 			if err != nil {
@@ -2121,10 +2154,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Revoke roster invitation\",\"properties\":{\"inviteeId\":{\"type\":\"string\",\"description\":\"受邀人 ID\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"inviteeId\",\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RevertRosterInvitationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevertRosterInvitationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revert_roster_invitation")
 			}
 			res, err := c.RevertRosterInvitation(ctx, req)
 			if err != nil {
@@ -2141,10 +2175,11 @@ var invitationsOperations = []*Operation{
 			{Name: "inviteeIds", In: "body", Type: "array", Required: true, Description: "受邀人 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch revoke roster invitations\",\"properties\":{\"inviteeIds\":{\"type\":\"array\",\"description\":\"受邀人 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"inviteeIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RevertRosterInvitationBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevertRosterInvitationBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revert_roster_invitation_batch")
 			}
 			res, err := c.RevertRosterInvitationBatch(ctx, req)
 			if err != nil {
@@ -2161,10 +2196,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Send invitation for a roster\",\"properties\":{\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SendRosterInvitationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SendRosterInvitationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "send_roster_invitation")
 			}
 			res, err := c.SendRosterInvitation(ctx, req)
 			if err != nil {
@@ -2182,10 +2218,11 @@ var invitationsOperations = []*Operation{
 			{Name: "rosterId", In: "body", Type: "string", Required: true, Description: "名单 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch send roster invitations\",\"properties\":{\"inviteeIds\":{\"type\":\"array\",\"description\":\"受邀人 ID 列表\",\"items\":{\"type\":\"string\"}},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"inviteeIds\",\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SendRosterInvitationBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SendRosterInvitationBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "send_roster_invitation_batch")
 			}
 			res, err := c.SendRosterInvitationBatch(ctx, req)
 			if err != nil {
@@ -2203,10 +2240,11 @@ var invitationsOperations = []*Operation{
 			{Name: "departmentId", In: "body", Type: "string", Required: true, Description: "部门 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set main department of user attribution\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID\"},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"}},\"required\":[\"policyId\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SetUserAttributionMainDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetUserAttributionMainDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_user_attribution_main_department")
 			}
 			res, err := c.SetUserAttributionMainDepartment(ctx, req)
 			if err != nil {
@@ -2239,10 +2277,11 @@ var invitationsOperations = []*Operation{
 			{Name: "welcomeEmailTemplateType", In: "body", Type: "string", Required: false, Description: "欢迎邮件模板类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation policy\",\"properties\":{\"allowSkipBindExtIdp\":{\"type\":\"boolean\",\"description\":\"是否允许跳过第三方身份源绑定\"},\"defaultPasswordConfig\":{\"$ref\":\"#/$defs/DefaultPasswordConfig\",\"description\":\"初始化密码配置\"},\"enabledExtIdp\":{\"type\":\"boolean\",\"description\":\"是否开启第三方身份源绑定\"},\"enabledIdentifierVerify\":{\"type\":\"boolean\",\"description\":\"是否开启身份验证码\"},\"enabledInfoFill\":{\"type\":\"boolean\",\"description\":\"是否开启信息补全\"},\"extIdpBindMsg\":{\"type\":\"string\",\"description\":\"身份源绑定提示信息\"},\"extIdpConnIds\":{\"type\":\"array\",\"description\":\"支持绑定的身份源 ID 列表\",\"items\":{\"type\":\"string\"}},\"extendsFields\":{\"type\":\"array\",\"description\":\"注册信息补全字段列表配置\",\"items\":{\"type\":\"string\"}},\"inviteEmailTemplateType\":{\"type\":\"string\",\"description\":\"邀请邮件模板类型\"},\"inviteLinkConfig\":{\"$ref\":\"#/$defs/InvitationLinkConfig\",\"description\":\"邀请链接配置\"},\"inviteMethod\":{\"type\":\"string\",\"description\":\"邀请方式:\\n- `email`: 邮箱\",\"enum\":[\"email\"]},\"name\":{\"type\":\"string\",\"description\":\"邀请策略名称\"},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"},\"registerInfoFillMsg\":{\"type\":\"string\",\"description\":\"信息补全页面提示\"},\"sendVerifyCodeMethod\":{\"type\":\"string\",\"description\":\"发送身份验证码的方式\\n- `priorityEmail`: 优先邮箱\\n- `prioritySMS`: 优先短信\",\"enum\":[\"prioritySMS\",\"priorityEmail\"]},\"showPasswordInInviteEmail\":{\"type\":\"boolean\",\"description\":\"邀请邮件是否展示密码\"},\"welcomeEmailTemplateType\":{\"type\":\"string\",\"description\":\"欢迎邮件模板类型\"}},\"required\":[\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"DefaultPasswordConfig\":{\"type\":\"object\",\"properties\":{\"custom\":{\"type\":\"string\",\"description\":\"初始密码固定值\"},\"type\":{\"type\":\"string\",\"description\":\"秘密初始化方式\\n- `random`: 系统随机\\n- `custom`: 指定固定值\",\"enum\":[\"random\",\"custom\"]}},\"required\":[\"type\"],\"additionalProperties\":false},\"InvitationLinkConfig\":{\"type\":\"object\",\"properties\":{\"inviteLinkDisuseRule\":{\"type\":\"string\",\"description\":\"链接失效规则\\n- `period`: 有效期内始终有效\\n- `afterFirstClick`: 第一次点击后失效\",\"enum\":[\"period\",\"afterFirstClick\"]},\"linkExpiredTimeOfSecond\":{\"type\":\"number\",\"description\":\"链接过期时间秒数\"},\"linkExpiredTimeUnit\":{\"type\":\"string\",\"description\":\"链接过期时间单位\",\"enum\":[\"forever\",\"day\",\"hour\",\"minute\"]},\"pageExpiredTimeOfSecond\":{\"type\":\"number\",\"description\":\"邀请页面信息填写的失效时间秒数，最大 2592000 秒(30 天)\"},\"pageExpiredTimeUnit\":{\"type\":\"string\",\"description\":\"邀请页面信息填写的失效时间单位\",\"enum\":[\"minute\",\"hour\",\"day\"]}},\"required\":[\"inviteLinkDisuseRule\",\"linkExpiredTimeUnit\",\"linkExpiredTimeOfSecond\",\"pageExpiredTimeUnit\",\"pageExpiredTimeOfSecond\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateInvitationPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateInvitationPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_invitation_policy")
 			}
 			res, err := c.UpdateInvitationPolicy(ctx, req)
 			if err != nil {
@@ -2261,10 +2300,11 @@ var invitationsOperations = []*Operation{
 			{Name: "policyId", In: "body", Type: "string", Required: false, Description: "关联的策略 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation roster\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"名单名称\"},\"policyId\":{\"type\":\"string\",\"description\":\"关联的策略 ID\"},\"rosterId\":{\"type\":\"string\",\"description\":\"名单 ID\"}},\"required\":[\"rosterId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateInvitationRosterRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateInvitationRosterRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_invitation_roster")
 			}
 			res, err := c.UpdateInvitationRoster(ctx, req)
 			if err != nil {
@@ -2289,10 +2329,11 @@ var invitationsOperations = []*Operation{
 			{Name: "tplEngine", In: "body", Type: "string", Required: false, Description: "模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\n\n默认将使用 `handlerbar` 作为模版渲染引擎。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation-policy email template\",\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"邮件内容模版\"},\"customizeEnabled\":{\"type\":\"boolean\",\"description\":\"是否启用自定义模版\"},\"expiresIn\":{\"type\":\"number\",\"description\":\"验证码/邮件有效时间，只有验证类邮件才有有效时间。\"},\"name\":{\"type\":\"string\",\"description\":\"邮件模版名称\"},\"redirectTo\":{\"type\":\"string\",\"description\":\"完成邮件验证之后跳转到的地址，只针对 `FIRST_EMAIL_LOGIN_VERIFY` 和 `CONSOLE_CONDUCTED_VERIFY` 类型的模版有效。\"},\"sender\":{\"type\":\"string\",\"description\":\"邮件发件人名称\"},\"subject\":{\"type\":\"string\",\"description\":\"邮件主题\"},\"tplEngine\":{\"type\":\"string\",\"description\":\"模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\\n\\n默认将使用 `handlerbar` 作为模版渲染引擎。\",\"enum\":[\"handlebar\",\"ejs\"]},\"type\":{\"type\":\"string\",\"description\":\"模版类型:\\n- `WELCOME_EMAIL`: 欢迎邮件\\n- `FIRST_CREATED_USER`: 首次创建用户通知\\n- `REGISTER_VERIFY_CODE`: 注册验证码\\n- `LOGIN_VERIFY_CODE`: 登录验证码\\n- `MFA_VERIFY_CODE`: MFA 验证码\\n- `INFORMATION_COMPLETION_VERIFY_CODE`: 注册信息补全验证码\\n- `FIRST_EMAIL_LOGIN_VERIFY`: 首次邮箱登录验证\\n- `CONSOLE_CONDUCTED_VERIFY`: 在控制台发起邮件验证\\n- `USER_PASSWORD_UPDATE_REMIND`: 用户到期提醒\\n- `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: 管理员重置用户密码成功通知\\n- `USER_PASSWORD_RESET_NOTIFICATION`: 用户密码重置成功通知\\n- `RESET_PASSWORD_VERIFY_CODE`: 重置密码验证码\\n- `SELF_UNLOCKING_VERIFY_CODE`: 自助解锁验证码\\n- `EMAIL_BIND_VERIFY_CODE`: 绑定邮箱验证码\\n- `EMAIL_UNBIND_VERIFY_CODE`: 解绑邮箱验证码\",\"enum\":[\"WELCOME_EMAIL\",\"FIRST_CREATED_USER\",\"REGISTER_VERIFY_CODE\",\"LOGIN_VERIFY_CODE\",\"MFA_VERIFY_CODE\",\"INFORMATION_COMPLETION_VERIFY_CODE\",\"FIRST_EMAIL_LOGIN_VERIFY\",\"CONSOLE_CONDUCTED_VERIFY\",\"USER_PASSWORD_UPDATE_REMIND\",\"ADMIN_RESET_USER_PASSWORD_NOTIFICATION\",\"USER_PASSWORD_RESET_NOTIFICATION\",\"RESET_PASSWORD_VERIFY_CODE\",\"SELF_UNLOCKING_VERIFY_CODE\",\"EMAIL_BIND_VERIFY_CODE\",\"EMAIL_UNBIND_VERIFY_CODE\"]}},\"required\":[\"type\",\"customizeEnabled\",\"name\",\"subject\",\"sender\",\"content\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateInviteEmailTemplateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateInviteEmailTemplateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_invite_email_template")
 			}
 			res, err := c.UpdateInviteEmailTemplate(ctx, req)
 			if err != nil {
@@ -2312,10 +2353,11 @@ var invitationsOperations = []*Operation{
 			{Name: "newOrder", In: "body", Type: "array", Required: false, Description: "字段排序"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update invitation-policy extended (supplementary info) fields\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"操作类型\\n- `add`: 新增\\n- `update`: 更新\\n- `delete`: 删除\\n- `reorder`: 排序\"},\"extendsField\":{\"$ref\":\"#/$defs/UpdateExtendsField\",\"description\":\"字段信息\"},\"newOrder\":{\"type\":\"array\",\"description\":\"字段排序\",\"items\":{\"type\":\"string\"}},\"policyId\":{\"type\":\"string\",\"description\":\"策略 ID\"}},\"required\":[\"extendsField\",\"action\",\"policyId\"],\"additionalProperties\":false,\"$defs\":{\"AppValidateRule\":{\"type\":\"object\",\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"正则表达式\",\"enum\":[\"None\",\"regExp\",\"phone\",\"email\",\"isNumber\"]},\"errorMessage\":{\"type\":\"string\",\"description\":\"错误信息提示\"},\"i18n\":{\"$ref\":\"#/$defs/ErrMsgI18n\",\"description\":\"多语言显示\"},\"type\":{\"type\":\"string\",\"description\":\"字段类型\\n- `None`: 不校验\\n- `regExp`: 正则\\n- `phone`: 手机号校验框\\n- `email`: 邮箱校验框\\n- `isNumber`: 必须为数字\",\"enum\":[\"None\",\"regExp\",\"phone\",\"email\",\"isNumber\"]}},\"required\":[\"type\",\"content\"],\"additionalProperties\":false},\"CustomFieldI18n\":{\"type\":\"object\",\"properties\":{\"label\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"label\"],\"additionalProperties\":false},\"ErrMsgI18n\":{\"type\":\"object\",\"properties\":{\"errorMessage\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"错误信息多语言提示\"}},\"additionalProperties\":false},\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false},\"UpdateExtendsField\":{\"type\":\"object\",\"properties\":{\"allowRewrite\":{\"type\":\"boolean\",\"description\":\"是否允许用户覆写\"},\"i18n\":{\"$ref\":\"#/$defs/CustomFieldI18n\",\"description\":\"多语言显示名称\"},\"id\":{\"type\":\"string\",\"description\":\"字段 ID, 如果字段类型是 `user` 和 `metadata` 时，必填\"},\"inputType\":{\"type\":\"string\",\"description\":\"字段数据类型(具体参考扩展字段配置)\\n- `number`: 数组\\n- `datetime`: 日期\\n- `select`: 枚举\\n- `boolean`: 布尔值\\n- `string`: 字符串\",\"enum\":[\"image\",\"number\",\"date\",\"dateTime\",\"datetime\",\"select\",\"dropdown\",\"boolean\",\"string\",\"text\",\"gender\",\"country\",\"username\",\"phone\",\"email\"]},\"label\":{\"type\":\"string\",\"description\":\"字段显示名称\"},\"name\":{\"type\":\"string\",\"description\":\"字段名\"},\"required\":{\"type\":\"boolean\",\"description\":\"是否必填\"},\"show\":{\"type\":\"boolean\",\"description\":\"是否显示\"},\"type\":{\"type\":\"string\",\"description\":\"字段类型\\n- `internal`: 用户内置字段\\n- `user`: 用户扩展字段\",\"enum\":[\"user\",\"internal\"]},\"validateRules\":{\"$ref\":\"#/$defs/AppValidateRule\",\"description\":\"校验规则\"}},\"required\":[\"type\",\"id\",\"name\",\"label\",\"show\",\"allowRewrite\",\"inputType\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateRegisterExtendsFieldsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateRegisterExtendsFieldsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_register_extends_fields")
 			}
 			res, err := c.UpdateRegisterExtendsFields(ctx, req)
 			if err != nil {
@@ -2334,10 +2376,11 @@ var invitationsOperations = []*Operation{
 			{Name: "enabledMemberInvitation", In: "body", Type: "boolean", Required: false, Description: "允许用户池成员使用链接邀请新成员加入"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update universal invitation settings\",\"properties\":{\"adminInvitationConfig\":{\"type\":\"boolean\",\"description\":\"管理员邀请配置\"},\"enabledMemberInvitation\":{\"type\":\"boolean\",\"description\":\"允许用户池成员使用链接邀请新成员加入\"},\"memberInvitationConfig\":{\"type\":\"boolean\",\"description\":\"成员邀请配置\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateUniversalInvitationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateUniversalInvitationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_universal_invitation")
 			}
 			res, err := c.UpdateUniversalInvitation(ctx, req)
 			if err != nil {
@@ -2354,10 +2397,11 @@ var invitationsOperations = []*Operation{
 			{Name: "private", In: "query", Type: "boolean", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Upload invitee import file\",\"properties\":{\"private\":{\"type\":\"boolean\"}},\"required\":[\"private\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UploadRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UploadRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "upload")
 			}
 			res, err := c.Upload(ctx, req)
 			if err != nil {

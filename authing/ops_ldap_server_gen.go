@@ -208,10 +208,11 @@ var lDAPServerOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: true, Description: "开关是否开启"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Disable LDAP server (must be initialized first)\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"开关是否开启\"}},\"required\":[\"enabled\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DisableLDAPServerRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DisableLDAPServerRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "disable_ldap_server")
 			}
 			res, err := c.DisableLDAPServer(ctx, req)
 			if err != nil {
@@ -227,7 +228,7 @@ var lDAPServerOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Generate LDAP server admin (bind) password\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_bind_pwd")
 			}
 			res, err := c.GetBindPwd(ctx)
 			if err != nil {
@@ -243,7 +244,7 @@ var lDAPServerOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get LDAP server configuration\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "query_ldap_config_info")
 			}
 			res, err := c.QueryLDAPConfigInfo(ctx)
 			if err != nil {
@@ -268,10 +269,11 @@ var lDAPServerOperations = []*Operation{
 			{Name: "endTime", In: "query", Type: "number", Required: false, Description: "结束时间-时间戳"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Query LDAP server logs\",\"properties\":{\"connection\":{\"type\":\"number\",\"description\":\"连接标识\"},\"endTime\":{\"type\":\"number\",\"description\":\"结束时间-时间戳\"},\"errorCode\":{\"type\":\"number\",\"description\":\"错误码\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页条数\",\"minimum\":1,\"maximum\":50},\"message\":{\"type\":\"string\",\"description\":\"消息内容\"},\"operationNumber\":{\"type\":\"number\",\"description\":\"操作码\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页,从 1 开始\",\"minimum\":1},\"startTime\":{\"type\":\"number\",\"description\":\"开始时间-时间戳\"},\"type\":{\"type\":\"number\",\"description\":\"类型：1 访问日志，2 错误日志\"}},\"required\":[\"type\",\"page\",\"limit\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(QueryLDAPLogRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(QueryLDAPLogRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "query_ldap_log")
 			}
 			res, err := c.QueryLDAPLog(ctx, req)
 			if err != nil {
@@ -290,10 +292,11 @@ var lDAPServerOperations = []*Operation{
 			{Name: "dn", In: "query", Type: "string", Required: false, Description: "当前 DN"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Query LDAP sub-entries by DN\",\"properties\":{\"dn\":{\"type\":\"string\",\"description\":\"当前 DN\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页条数\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页,从 1 开始\",\"minimum\":1}},\"required\":[\"page\",\"limit\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(QueryLDAPSubEntriesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(QueryLDAPSubEntriesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "query_ldap_sub_entries")
 			}
 			res, err := c.QueryLDAPSubEntries(ctx, req)
 			if err != nil {
@@ -311,10 +314,11 @@ var lDAPServerOperations = []*Operation{
 			{Name: "linkUrl", In: "body", Type: "string", Required: false, Description: "LDAP host"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Initialize/restart (enable) LDAP server\",\"properties\":{\"ldapDomain\":{\"type\":\"string\",\"description\":\"LDAP 域名\"},\"linkUrl\":{\"type\":\"string\",\"description\":\"LDAP host\"}},\"required\":[\"ldapDomain\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SaveLDAPConfigInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SaveLDAPConfigInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "save_ldap_config_info")
 			}
 			res, err := c.SaveLDAPConfigInfo(ctx, req)
 			if err != nil {
@@ -331,10 +335,11 @@ var lDAPServerOperations = []*Operation{
 			{Name: "bindPwd", In: "body", Type: "string", Required: false, Description: "bindDn 密码"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update LDAP server configuration\",\"properties\":{\"bindPwd\":{\"type\":\"string\",\"description\":\"bindDn 密码\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateLDAPConfigInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateLDAPConfigInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_ldap_config_info")
 			}
 			res, err := c.UpdateLDAPConfigInfo(ctx, req)
 			if err != nil {

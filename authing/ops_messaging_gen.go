@@ -191,10 +191,11 @@ var messagingOperations = []*Operation{
 			{Name: "tencentExmailConfig", In: "body", Type: "object", Required: false, Description: "腾讯企业邮件服务配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Configure third-party email provider\",\"properties\":{\"aliExmailConfig\":{\"$ref\":\"#/$defs/AliExmailEmailProviderConfigInput\",\"description\":\"阿里企业邮件服务配置\"},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否启用，如果不启用，将默认使用 Authing 内置的邮件服务\"},\"sendGridConfig\":{\"$ref\":\"#/$defs/SendGridEmailProviderConfigInput\",\"description\":\"SendGrid 邮件服务配置\"},\"smtpConfig\":{\"$ref\":\"#/$defs/SmtpEmailProviderConfigInput\",\"description\":\"SMTP 邮件服务配置\"},\"tencentExmailConfig\":{\"$ref\":\"#/$defs/TencentExmailEmailProviderConfigInput\",\"description\":\"腾讯企业邮件服务配置\"},\"type\":{\"type\":\"string\",\"description\":\"第三方邮件服务商类型:\\n- `custom`: 自定义 SMTP 邮件服务\\n- `ali`: [阿里企业邮箱](https://www.ali-exmail.cn/Land/)\\n- `qq`: [腾讯企业邮箱](https://work.weixin.qq.com/mail/)\\n- `sendgrid`: [SendGrid 邮件服务](https://sendgrid.com/)\",\"enum\":[\"ali\",\"qq\",\"sendgrid\",\"custom\"]}},\"required\":[\"type\",\"enabled\"],\"additionalProperties\":false,\"$defs\":{\"AliExmailEmailProviderConfigInput\":{\"type\":\"object\",\"properties\":{\"sender\":{\"type\":\"string\",\"description\":\"用户名\"},\"senderPass\":{\"type\":\"string\",\"description\":\"密码\"}},\"required\":[\"sender\",\"senderPass\"],\"additionalProperties\":false},\"SendGridEmailProviderConfigInput\":{\"type\":\"object\",\"properties\":{\"apikey\":{\"type\":\"string\",\"description\":\"SendGrid API Key，详情请见 [SendGrid 文档](https://docs.sendgrid.com/ui/account-and-settings/api-keys)。\"},\"sender\":{\"type\":\"string\",\"description\":\"用户名\"}},\"required\":[\"sender\",\"apikey\"],\"additionalProperties\":false},\"SmtpEmailProviderConfigInput\":{\"type\":\"object\",\"properties\":{\"secure\":{\"type\":\"boolean\",\"description\":\"是否启用 SSL\"},\"sender\":{\"type\":\"string\",\"description\":\"用户名\"},\"senderPass\":{\"type\":\"string\",\"description\":\"密码\"},\"smtp_host\":{\"type\":\"string\",\"description\":\"SMTP 地址\"},\"smtp_port\":{\"type\":\"number\",\"description\":\"SMTP 端口\"}},\"required\":[\"smtp_host\",\"smtp_port\",\"senderPass\"],\"additionalProperties\":false},\"TencentExmailEmailProviderConfigInput\":{\"type\":\"object\",\"properties\":{\"sender\":{\"type\":\"string\",\"description\":\"用户名\"},\"senderPass\":{\"type\":\"string\",\"description\":\"密码\"}},\"required\":[\"sender\",\"senderPass\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ConfigEmailProviderRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ConfigEmailProviderRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "config_email_provider")
 			}
 			res, err := c.ConfigEmailProvider(ctx, req)
 			if err != nil {
@@ -210,7 +211,7 @@ var messagingOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get third-party email provider configuration\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_email_provider")
 			}
 			res, err := c.GetEmailProvider(ctx)
 			if err != nil {
@@ -226,7 +227,7 @@ var messagingOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List email templates\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_email_templates")
 			}
 			res, err := c.GetEmailTemplates(ctx)
 			if err != nil {
@@ -248,10 +249,11 @@ var messagingOperations = []*Operation{
 			{Name: "tplEngine", In: "body", Type: "string", Required: false, Description: "模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\n\n默认将使用 `handlerbar` 作为模版渲染引擎。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Preview email template\",\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"邮件内容模版，可选，如果不传默认使用用户池配置的邮件模版进行渲染。\"},\"expiresIn\":{\"type\":\"number\",\"description\":\"验证码/邮件有效时间，只有验证类邮件才有有效时间。可选，如果不传默认使用用户池配置的邮件模版进行渲染。\"},\"sender\":{\"type\":\"string\",\"description\":\"邮件发件人名称，可选，如果不传默认使用用户池配置的邮件模版进行渲染。\"},\"subject\":{\"type\":\"string\",\"description\":\"邮件主题，可选，如果不传默认使用用户池配置的邮件模版进行渲染。\"},\"tplEngine\":{\"type\":\"string\",\"description\":\"模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\\n\\n默认将使用 `handlerbar` 作为模版渲染引擎。\",\"enum\":[\"handlebar\",\"ejs\"]},\"type\":{\"type\":\"string\",\"description\":\"模版类型:\\n- `WELCOME_EMAIL`: 欢迎邮件\\n- `FIRST_CREATED_USER`: 首次创建用户通知\\n- `REGISTER_VERIFY_CODE`: 注册验证码\\n- `LOGIN_VERIFY_CODE`: 登录验证码\\n- `MFA_VERIFY_CODE`: MFA 验证码\\n- `INFORMATION_COMPLETION_VERIFY_CODE`: 注册信息补全验证码\\n- `FIRST_EMAIL_LOGIN_VERIFY`: 首次邮箱登录验证\\n- `CONSOLE_CONDUCTED_VERIFY`: 在控制台发起邮件验证\\n- `USER_PASSWORD_UPDATE_REMIND`: 用户到期提醒\\n- `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: 管理员重置用户密码成功通知\\n- `USER_PASSWORD_RESET_NOTIFICATION`: 用户密码重置成功通知\\n- `RESET_PASSWORD_VERIFY_CODE`: 重置密码验证码\\n- `SELF_UNLOCKING_VERIFY_CODE`: 自助解锁验证码\\n- `EMAIL_BIND_VERIFY_CODE`: 绑定邮箱验证码\\n- `EMAIL_UNBIND_VERIFY_CODE`: 解绑邮箱验证码\",\"enum\":[\"WELCOME_EMAIL\",\"FIRST_CREATED_USER\",\"REGISTER_VERIFY_CODE\",\"LOGIN_VERIFY_CODE\",\"MFA_VERIFY_CODE\",\"INFORMATION_COMPLETION_VERIFY_CODE\",\"FIRST_EMAIL_LOGIN_VERIFY\",\"CONSOLE_CONDUCTED_VERIFY\",\"USER_PASSWORD_UPDATE_REMIND\",\"ADMIN_RESET_USER_PASSWORD_NOTIFICATION\",\"USER_PASSWORD_RESET_NOTIFICATION\",\"RESET_PASSWORD_VERIFY_CODE\",\"SELF_UNLOCKING_VERIFY_CODE\",\"EMAIL_BIND_VERIFY_CODE\",\"EMAIL_UNBIND_VERIFY_CODE\"]}},\"required\":[\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(PreviewEmailTemplateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(PreviewEmailTemplateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "preview_email_template")
 			}
 			res, err := c.PreviewEmailTemplate(ctx, req)
 			if err != nil {
@@ -276,10 +278,11 @@ var messagingOperations = []*Operation{
 			{Name: "tplEngine", In: "body", Type: "string", Required: false, Description: "模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\n\n默认将使用 `handlerbar` 作为模版渲染引擎。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update email template\",\"properties\":{\"content\":{\"type\":\"string\",\"description\":\"邮件内容模版\"},\"customizeEnabled\":{\"type\":\"boolean\",\"description\":\"是否启用自定义模版\"},\"expiresIn\":{\"type\":\"number\",\"description\":\"验证码/邮件有效时间，只有验证类邮件才有有效时间。\"},\"name\":{\"type\":\"string\",\"description\":\"邮件模版名称\"},\"redirectTo\":{\"type\":\"string\",\"description\":\"完成邮件验证之后跳转到的地址，只针对 `FIRST_EMAIL_LOGIN_VERIFY` 和 `CONSOLE_CONDUCTED_VERIFY` 类型的模版有效。\"},\"sender\":{\"type\":\"string\",\"description\":\"邮件发件人名称\"},\"subject\":{\"type\":\"string\",\"description\":\"邮件主题\"},\"tplEngine\":{\"type\":\"string\",\"description\":\"模版渲染引擎。Authing 邮件模版目前支持两种渲染引擎：\\n- `handlebar`: 详细使用方法请见：[handlebars 官方文档](https://handlebarsjs.com/)\\n- `ejs`: 详细使用方法请见：[ejs 官方文档](https://ejs.co/)\\n\\n默认将使用 `handlerbar` 作为模版渲染引擎。\",\"enum\":[\"handlebar\",\"ejs\"]},\"type\":{\"type\":\"string\",\"description\":\"模版类型:\\n- `WELCOME_EMAIL`: 欢迎邮件\\n- `FIRST_CREATED_USER`: 首次创建用户通知\\n- `REGISTER_VERIFY_CODE`: 注册验证码\\n- `LOGIN_VERIFY_CODE`: 登录验证码\\n- `MFA_VERIFY_CODE`: MFA 验证码\\n- `INFORMATION_COMPLETION_VERIFY_CODE`: 注册信息补全验证码\\n- `FIRST_EMAIL_LOGIN_VERIFY`: 首次邮箱登录验证\\n- `CONSOLE_CONDUCTED_VERIFY`: 在控制台发起邮件验证\\n- `USER_PASSWORD_UPDATE_REMIND`: 用户到期提醒\\n- `ADMIN_RESET_USER_PASSWORD_NOTIFICATION`: 管理员重置用户密码成功通知\\n- `USER_PASSWORD_RESET_NOTIFICATION`: 用户密码重置成功通知\\n- `RESET_PASSWORD_VERIFY_CODE`: 重置密码验证码\\n- `SELF_UNLOCKING_VERIFY_CODE`: 自助解锁验证码\\n- `EMAIL_BIND_VERIFY_CODE`: 绑定邮箱验证码\\n- `EMAIL_UNBIND_VERIFY_CODE`: 解绑邮箱验证码\",\"enum\":[\"WELCOME_EMAIL\",\"FIRST_CREATED_USER\",\"REGISTER_VERIFY_CODE\",\"LOGIN_VERIFY_CODE\",\"MFA_VERIFY_CODE\",\"INFORMATION_COMPLETION_VERIFY_CODE\",\"FIRST_EMAIL_LOGIN_VERIFY\",\"CONSOLE_CONDUCTED_VERIFY\",\"USER_PASSWORD_UPDATE_REMIND\",\"ADMIN_RESET_USER_PASSWORD_NOTIFICATION\",\"USER_PASSWORD_RESET_NOTIFICATION\",\"RESET_PASSWORD_VERIFY_CODE\",\"SELF_UNLOCKING_VERIFY_CODE\",\"EMAIL_BIND_VERIFY_CODE\",\"EMAIL_UNBIND_VERIFY_CODE\"]}},\"required\":[\"type\",\"customizeEnabled\",\"name\",\"subject\",\"sender\",\"content\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateEmailTemplateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateEmailTemplateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_email_template")
 			}
 			res, err := c.UpdateEmailTemplate(ctx, req)
 			if err != nil {

@@ -1269,10 +1269,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: false, Description: "功能 id，如果不存在则会使用数据库中查到的第一个 type 为 ueba 的功能"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Upload UEBA (user behaviour) data\",\"properties\":{\"data\":{\"description\":\"数据内容\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id，如果不存在则会使用数据库中查到的第一个 type 为 ueba 的功能\"}},\"required\":[\"data\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CaptureRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CaptureRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "capture")
 			}
 			res, err := c.Capture(ctx, req)
 			if err != nil {
@@ -1292,10 +1293,11 @@ var metadataOperations = []*Operation{
 			{Name: "fieldId", In: "body", Type: "string", Required: false, Description: "字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Copy custom operation\",\"properties\":{\"customConfig\":{\"description\":\"执行时自定义参数\"},\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"id\":{\"type\":\"string\",\"description\":\"自定义操作 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"customConfig\",\"modelId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CopyOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CopyOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "copy_operate")
 			}
 			res, err := c.CopyOperate(ctx, req)
 			if err != nil {
@@ -1314,10 +1316,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Copy row relations\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"relationRowId\":{\"type\":\"string\",\"description\":\"复制后关联的行 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"被复制的行 id\"}},\"required\":[\"relationRowId\",\"rowId\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CopyRowRelationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CopyRowRelationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "copy_row_relation")
 			}
 			res, err := c.CopyRowRelation(ctx, req)
 			if err != nil {
@@ -1356,10 +1359,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create data-object field\",\"properties\":{\"default\":{\"description\":\"默认值\"},\"dropDown\":{\"$ref\":\"#/$defs/DropDownItem\",\"description\":\"下拉菜单选项\"},\"editable\":{\"type\":\"boolean\",\"description\":\"是否可编辑:\\n- true: 可编辑\\n- false: 不可编辑\"},\"forLogin\":{\"type\":\"boolean\",\"description\":\"是否可用于登录，仅在 user 模块下有意义:\\n- true: 用于登录\\n- false: 不用于登录\"},\"format\":{\"type\":\"number\",\"description\":\"前端格式化显示规则:\"},\"fuzzySearch\":{\"type\":\"boolean\",\"description\":\"是否支持模糊搜索:\\n- true: 支持模糊搜索\\n- false: 不支持模糊搜索\"},\"help\":{\"type\":\"string\",\"description\":\"帮助说明\"},\"key\":{\"type\":\"string\",\"description\":\"字段属性名\"},\"max\":{\"type\":\"number\",\"description\":\"如果类型是数字表示数字上限，如果类型是日期表示结束日期\"},\"maxLength\":{\"type\":\"number\",\"description\":\"字符串长度限制\"},\"min\":{\"type\":\"number\",\"description\":\"如果类型是数字表示数字下限，如果类型是日期表示开始日期\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"name\":{\"type\":\"string\",\"description\":\"字段名称\"},\"regexp\":{\"type\":\"string\",\"description\":\"字符串的校验匹配规则\"},\"relationMultiple\":{\"type\":\"boolean\",\"description\":\"关联关系是否为 1-N:\\n- true: 是 1-N 的关系\\n- false: 不是 1-N 的关系\"},\"relationOptionalRange\":{\"$ref\":\"#/$defs/Condition\",\"description\":\"关联数据可选范围\"},\"relationShowKey\":{\"type\":\"string\",\"description\":\"关联数据要展示的属性\"},\"relationType\":{\"type\":\"string\",\"description\":\"关联类型\"},\"require\":{\"type\":\"boolean\",\"description\":\"是否必填:\\n- true: 必填\\n- false: 不必填\"},\"show\":{\"type\":\"boolean\",\"description\":\"是否展示:\\n- true: 展示\\n- false: 不展示\"},\"type\":{\"type\":\"string\",\"description\":\"字段类型:\\n- 1: 单行文本\\n- 2: 多行文本\\n- 3: 数字\\n- 4: 布尔类型\\n- 5: 日期\\n- 6: 枚举\\n- 7: 关联类型\\n- 8: 反向关联数据展示\",\"enum\":[\"Text\",\"Textarea\",\"Number\",\"Boolean\",\"Date\",\"Enum\",\"Relation\",\"ReverseRelation\",\"Array\"]},\"unique\":{\"type\":\"boolean\",\"description\":\"是否唯一:\\n- true: 唯一\\n- false: 不唯一\"},\"userVisible\":{\"type\":\"boolean\",\"description\":\"用户中心是否显示，仅在 user 模块下有意义:\\n- true: 用户中心展示\\n- false: 用户中心不展示\"}},\"required\":[\"userVisible\",\"relationOptionalRange\",\"relationShowKey\",\"relationMultiple\",\"relationType\",\"forLogin\",\"fuzzySearch\",\"dropDown\",\"format\",\"regexp\",\"min\",\"max\",\"maxLength\",\"unique\",\"require\",\"default\",\"help\",\"editable\",\"show\",\"type\",\"key\",\"name\",\"modelId\"],\"additionalProperties\":false,\"$defs\":{\"Condition\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"搜索字段的 key\"},\"operator\":{\"type\":\"string\",\"description\":\"操作类型：\\n- eq: 等于\\n- ne: 不等于\\n- co: 包含\\n- gt: 大于\\n- lt: 小于\\n- lte: 小于等于\\n- gte: 大于等于\\n- in: 数组包含\"},\"value\":{\"description\":\"搜索值\"}},\"required\":[\"key\",\"value\",\"operator\"],\"additionalProperties\":false},\"DropDownItem\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"选项 id\"},\"label\":{\"type\":\"string\",\"description\":\"选项名称\"}},\"required\":[\"key\",\"label\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateFieldRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateFieldRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_field")
 			}
 			res, err := c.CreateField(ctx, req)
 			if err != nil {
@@ -1381,10 +1385,11 @@ var metadataOperations = []*Operation{
 			{Name: "dataType", In: "body", Type: "string", Required: false, Description: "数据类型：\n- list: 列表类型数据\n- tree: 树状结构数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create data object (model)\",\"properties\":{\"dataType\":{\"type\":\"string\",\"description\":\"数据类型：\\n- list: 列表类型数据\\n- tree: 树状结构数据\",\"enum\":[\"list\",\"tree\"]},\"description\":{\"description\":\"功能描述\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"enable\":{\"description\":\"功能是否启用:\\n- true: 启用\\n- false: 不启用\",\"anyOf\":[{\"type\":\"boolean\"},{\"type\":\"null\"}]},\"name\":{\"type\":\"string\",\"description\":\"功能名称\"},\"parentKey\":{\"type\":\"string\",\"description\":\"父级菜单\"},\"type\":{\"type\":\"string\",\"description\":\"功能类型：\\n- user: 用户\\n- post: 岗位\\n- group: 用户组\\n- ueba: ueba\\n- department: 树状结构数据\\n- organization: 组织\\n- device: 设备\\n- custom: 自定义\",\"enum\":[\"ueba\",\"user\",\"post\",\"group\",\"department\",\"organization\",\"device\",\"device_rely\",\"custom\"]}},\"required\":[\"parentKey\",\"enable\",\"type\",\"description\",\"name\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_model")
 			}
 			res, err := c.CreateModel(ctx, req)
 			if err != nil {
@@ -1406,10 +1411,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "modelId"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create custom operation\",\"properties\":{\"config\":{\"description\":\"操作配置\"},\"icon\":{\"type\":\"string\",\"description\":\"图标\"},\"modelId\":{\"type\":\"string\",\"description\":\"modelId\"},\"operateKey\":{\"type\":\"string\",\"description\":\"操作类型:\\n- openPage: 打开一个网页\"},\"operateName\":{\"type\":\"string\",\"description\":\"操作名称\"},\"show\":{\"type\":\"boolean\",\"description\":\"是否展示:\\n- true: 展示\\n- true: 不展示\"}},\"required\":[\"show\",\"icon\",\"config\",\"operateName\",\"operateKey\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_operate")
 			}
 			res, err := c.CreateOperate(ctx, req)
 			if err != nil {
@@ -1428,10 +1434,11 @@ var metadataOperations = []*Operation{
 			{Name: "rowId", In: "body", Type: "string", Required: false, Description: "自定义行 id，默认自动生成。最长只允许 32 位。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create row\",\"properties\":{\"data\":{\"description\":\"数据内容\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"自定义行 id，默认自动生成。最长只允许 32 位。\"}},\"required\":[\"data\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_row")
 			}
 			res, err := c.CreateRow(ctx, req)
 			if err != nil {
@@ -1451,10 +1458,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create row relation data\",\"properties\":{\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"行 id\"},\"valueList\":{\"type\":\"array\",\"description\":\"关联数据\",\"items\":{\"type\":\"string\"}}},\"required\":[\"valueList\",\"rowId\",\"fieldId\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateRowRelationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateRowRelationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_row_relation")
 			}
 			res, err := c.CreateRowRelation(ctx, req)
 			if err != nil {
@@ -1474,10 +1482,11 @@ var metadataOperations = []*Operation{
 			{Name: "fieldId", In: "body", Type: "string", Required: false, Description: "字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Execute custom operation\",\"properties\":{\"customConfig\":{\"description\":\"执行时自定义参数\"},\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"id\":{\"type\":\"string\",\"description\":\"自定义操作 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"customConfig\",\"modelId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ExecuteOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ExecuteOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "execute_operate")
 			}
 			res, err := c.ExecuteOperate(ctx, req)
 			if err != nil {
@@ -1495,10 +1504,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Export all data\",\"properties\":{\"idList\":{\"type\":\"array\",\"description\":\"导出范围\",\"items\":{\"type\":\"string\"}},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"idList\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ExportMetadataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ExportMetadataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "export_metadata")
 			}
 			res, err := c.ExportMetadata(ctx, req)
 			if err != nil {
@@ -1515,10 +1525,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Export data object\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ExportModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ExportModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "export_model")
 			}
 			res, err := c.ExportModel(ctx, req)
 			if err != nil {
@@ -1537,10 +1548,11 @@ var metadataOperations = []*Operation{
 			{Name: "conditions", In: "body", Type: "array", Required: false, Description: "搜索条件"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get all data-object data\",\"properties\":{\"conditions\":{\"type\":\"array\",\"description\":\"搜索条件\",\"items\":{\"$ref\":\"#/$defs/Condition\"}},\"conjunction\":{\"type\":\"string\",\"description\":\"多个搜索条件的关系：\\n- and: 且\\n- or:  或\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\"],\"additionalProperties\":false,\"$defs\":{\"Condition\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"搜索字段的 key\"},\"operator\":{\"type\":\"string\",\"description\":\"操作类型：\\n- eq: 等于\\n- ne: 不等于\\n- co: 包含\\n- gt: 大于\\n- lt: 小于\\n- lte: 小于等于\\n- gte: 大于等于\\n- in: 数组包含\"},\"value\":{\"description\":\"搜索值\"}},\"required\":[\"key\",\"value\",\"operator\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(GetAllMetadataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAllMetadataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_metadata")
 			}
 			res, err := c.GetAllMetadata(ctx, req)
 			if err != nil {
@@ -1562,10 +1574,11 @@ var metadataOperations = []*Operation{
 			{Name: "getRelationDetails", In: "body", Type: "boolean", Required: false, Description: "是否返回关联字段详情 默认 false"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get all metadata rows (scroll)\",\"properties\":{\"getRelationDetails\":{\"type\":\"boolean\",\"description\":\"是否返回关联字段详情 默认 false\"},\"id\":{\"type\":\"string\",\"description\":\"查询的数据 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"query\":{\"description\":\"根据特定字段查询数据\"},\"scrollId\":{\"type\":\"string\",\"description\":\"分页查询滚动 id\"},\"size\":{\"type\":\"integer\",\"description\":\"每次获取数据的数量 默认 500，最多 5000\"}},\"required\":[\"size\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAllMetadataRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAllMetadataRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_metadata_row")
 			}
 			res, err := c.GetAllMetadataRow(ctx, req)
 			if err != nil {
@@ -1582,10 +1595,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "query", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get import template\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetImportTemplateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetImportTemplateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_import_template")
 			}
 			res, err := c.GetImportTemplate(ctx, req)
 			if err != nil {
@@ -1607,10 +1621,11 @@ var metadataOperations = []*Operation{
 			{Name: "getNestData", In: "body", Type: "boolean", Required: false, Description: "是否返回嵌套的关联数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get metadata group list\",\"properties\":{\"getNestData\":{\"type\":\"boolean\",\"description\":\"是否返回嵌套的关联数据\"},\"groupId\":{\"type\":\"string\",\"description\":\"群组 id\"},\"keyword\":{\"type\":\"string\",\"description\":\"关键字\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"sort\":{\"type\":\"array\",\"description\":\"排序条件\",\"items\":{}}},\"required\":[\"groupId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetMetadataGroupListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetMetadataGroupListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_metadata_group_list")
 			}
 			res, err := c.GetMetadataGroupList(ctx, req)
 			if err != nil {
@@ -1627,10 +1642,11 @@ var metadataOperations = []*Operation{
 			{Name: "id", In: "query", Type: "string", Required: true, Description: "功能 id 可以从控制台页面获取"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get data object details\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"功能 id 可以从控制台页面获取\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_model")
 			}
 			res, err := c.GetModel(ctx, req)
 			if err != nil {
@@ -1646,7 +1662,7 @@ var metadataOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get row relation details\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_relation_details")
 			}
 			res, err := c.GetRelationDetails(ctx)
 			if err != nil {
@@ -1664,10 +1680,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get relation details\",\"properties\":{\"idList\":{\"type\":\"array\",\"description\":\"关联 id 列表\",\"items\":{\"type\":\"string\"}},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"idList\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRelationInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRelationInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_relation_info")
 			}
 			res, err := c.GetRelationInfo(ctx, req)
 			if err != nil {
@@ -1688,10 +1705,11 @@ var metadataOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get row relation data\",\"properties\":{\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"rowId\":{\"type\":\"string\",\"description\":\"行 id\"}},\"required\":[\"modelId\",\"fieldId\",\"rowId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRelationValueRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRelationValueRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_relation_value")
 			}
 			res, err := c.GetRelationValue(ctx, req)
 			if err != nil {
@@ -1710,10 +1728,11 @@ var metadataOperations = []*Operation{
 			{Name: "showFieldId", In: "query", Type: "string", Required: false, Description: "返回结果中是否使用字段 id 作为 key"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a data-object row\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"行 id\"},\"showFieldId\":{\"type\":\"string\",\"description\":\"返回结果中是否使用字段 id 作为 key\",\"default\":\"false\"}},\"required\":[\"modelId\",\"rowId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_row")
 			}
 			res, err := c.GetRow(ctx, req)
 			if err != nil {
@@ -1731,10 +1750,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get rows\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowIds\":{\"type\":\"array\",\"description\":\"行 id 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"rowIds\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRowBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRowBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_row_batch")
 			}
 			res, err := c.GetRowBatch(ctx, req)
 			if err != nil {
@@ -1754,10 +1774,11 @@ var metadataOperations = []*Operation{
 			{Name: "showFieldId", In: "query", Type: "string", Required: false, Description: "返回结果中是否使用字段 id 作为 key"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a data-object row by attribute value\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"字段 key\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"showFieldId\":{\"type\":\"string\",\"description\":\"返回结果中是否使用字段 id 作为 key\",\"default\":\"false\"},\"value\":{\"type\":\"string\",\"description\":\"字段值\"}},\"required\":[\"modelId\",\"key\",\"value\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRowByValueRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRowByValueRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_row_by_value")
 			}
 			res, err := c.GetRowByValue(ctx, req)
 			if err != nil {
@@ -1775,10 +1796,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Import data\",\"properties\":{\"file\":{\"type\":\"string\",\"description\":\"导入的 excel 文件地址\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"file\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportMetadataRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportMetadataRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_metadata")
 			}
 			res, err := c.ImportMetadata(ctx, req)
 			if err != nil {
@@ -1795,10 +1817,11 @@ var metadataOperations = []*Operation{
 			{Name: "file", In: "body", Type: "string", Required: true, Description: "导入的 json 文件地址"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Import data object\",\"properties\":{\"file\":{\"type\":\"string\",\"description\":\"导入的 json 文件地址\"}},\"required\":[\"file\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_model")
 			}
 			res, err := c.ImportModel(ctx, req)
 			if err != nil {
@@ -1816,10 +1839,11 @@ var metadataOperations = []*Operation{
 			{Name: "from", In: "query", Type: "string", Required: true, Description: "请求来源"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List data-object fields\",\"properties\":{\"from\":{\"type\":\"string\",\"description\":\"请求来源\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\",\"from\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListFieldRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListFieldRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_field")
 			}
 			res, err := c.ListField(ctx, req)
 			if err != nil {
@@ -1835,7 +1859,7 @@ var metadataOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List data objects\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_model")
 			}
 			res, err := c.ListModel(ctx)
 			if err != nil {
@@ -1857,10 +1881,11 @@ var metadataOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List custom operations (paginated)\",\"properties\":{\"fieldId\":{\"type\":\"string\",\"description\":\"关联字段 id\"},\"keywords\":{\"type\":\"string\",\"description\":\"搜索功能名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"modelId\":{\"type\":\"string\",\"description\":\"model Id\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"showCreated\":{\"type\":\"string\",\"description\":\"是否返回用户创建的操作，仅在传了 fieldId 时有效\"}},\"required\":[\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_operate")
 			}
 			res, err := c.ListOperate(ctx, req)
 			if err != nil {
@@ -1877,10 +1902,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "query", Type: "string", Required: true, Description: "model Id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List all custom operations\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"model Id\"}},\"required\":[\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListOperateAllRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListOperateAllRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_operate_all")
 			}
 			res, err := c.ListOperateAll(ctx, req)
 			if err != nil {
@@ -1912,10 +1938,11 @@ var metadataOperations = []*Operation{
 			{Name: "getNestData", In: "body", Type: "boolean", Required: false, Description: "是否返回嵌套的关联数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Advanced search of data-object rows\",\"properties\":{\"conditions\":{\"type\":\"array\",\"description\":\"搜索条件\",\"items\":{\"$ref\":\"#/$defs/Condition\"}},\"conjunction\":{\"type\":\"string\",\"description\":\"多个搜索条件的关系：\\n- and: 且\\n- or:  或\"},\"expand\":{\"type\":\"array\",\"description\":\"获取对应关联数据的详细字段\",\"items\":{\"$ref\":\"#/$defs/Expand\"}},\"fetchAll\":{\"type\":\"boolean\",\"description\":\"是否不分页返回所有（仅支持树形结构获取子节点的场景）\"},\"filterRelation\":{\"$ref\":\"#/$defs/Scope\",\"description\":\"过滤指定关联数据\"},\"getNestData\":{\"type\":\"boolean\",\"description\":\"是否返回嵌套的关联数据\"},\"getRelationFieldDetail\":{\"type\":\"boolean\",\"description\":\"是否返回关联数据的详细用户信息，当前只支持用户。\"},\"keywords\":{\"type\":\"string\",\"description\":\"关键字\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"previewRelation\":{\"type\":\"boolean\",\"description\":\"返回结果中是包含关联数据的预览（前三个）\"},\"scope\":{\"$ref\":\"#/$defs/Scope\",\"description\":\"限定检索范围为被某个功能关联的部分\"},\"showFieldId\":{\"type\":\"boolean\",\"description\":\"返回结果中是否使用字段 id 作为 key\"},\"sort\":{\"type\":\"array\",\"description\":\"排序条件\",\"items\":{}},\"withPath\":{\"type\":\"boolean\",\"description\":\"是否返回节点的全路径（仅支持树形结构）\"}},\"required\":[\"modelId\"],\"additionalProperties\":false,\"$defs\":{\"Condition\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"搜索字段的 key\"},\"operator\":{\"type\":\"string\",\"description\":\"操作类型：\\n- eq: 等于\\n- ne: 不等于\\n- co: 包含\\n- gt: 大于\\n- lt: 小于\\n- lte: 小于等于\\n- gte: 大于等于\\n- in: 数组包含\"},\"value\":{\"description\":\"搜索值\"}},\"required\":[\"key\",\"value\",\"operator\"],\"additionalProperties\":false},\"Expand\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"关联的字段 key\"},\"select\":{\"type\":\"array\",\"description\":\"展开哪些关联字段\",\"items\":{\"type\":\"string\"}}},\"required\":[\"field\",\"select\"],\"additionalProperties\":false},\"Scope\":{\"type\":\"object\",\"properties\":{\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"id\":{\"type\":\"string\",\"description\":\"行 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\",\"id\",\"fieldId\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_row")
 			}
 			res, err := c.ListRow(ctx, req)
 			if err != nil {
@@ -1937,10 +1964,11 @@ var metadataOperations = []*Operation{
 			{Name: "showFieldId", In: "body", Type: "boolean", Required: false, Description: "返回结果中是否使用字段 id 作为 key"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Fuzzy search relations\",\"properties\":{\"fieldId\":{\"type\":\"string\",\"description\":\"关联字段 id\"},\"keywords\":{\"type\":\"string\",\"description\":\"关键字\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"showFieldId\":{\"type\":\"boolean\",\"description\":\"返回结果中是否使用字段 id 作为 key\"}},\"required\":[\"fieldId\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RelationSearchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RelationSearchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "relation_search")
 			}
 			res, err := c.RelationSearch(ctx, req)
 			if err != nil {
@@ -1958,10 +1986,11 @@ var metadataOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "功能字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete data-object field\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"功能字段 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"modelId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoteFieldRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoteFieldRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remote_field")
 			}
 			res, err := c.RemoteField(ctx, req)
 			if err != nil {
@@ -1978,10 +2007,11 @@ var metadataOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "功能 id 可以从控制台页面获取"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete data object\",\"properties\":{\"id\":{\"type\":\"string\",\"description\":\"功能 id 可以从控制台页面获取\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_model")
 			}
 			res, err := c.RemoveModel(ctx, req)
 			if err != nil {
@@ -2001,10 +2031,11 @@ var metadataOperations = []*Operation{
 			{Name: "fieldId", In: "body", Type: "string", Required: false, Description: "字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove custom operation\",\"properties\":{\"customConfig\":{\"description\":\"执行时自定义参数\"},\"fieldId\":{\"type\":\"string\",\"description\":\"字段 id\"},\"id\":{\"type\":\"string\",\"description\":\"自定义操作 id\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"}},\"required\":[\"customConfig\",\"modelId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_operate")
 			}
 			res, err := c.RemoveOperate(ctx, req)
 			if err != nil {
@@ -2024,10 +2055,11 @@ var metadataOperations = []*Operation{
 			{Name: "modelId", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete row relation data\",\"properties\":{\"fieldIds\":{\"type\":\"array\",\"description\":\"字段 id\",\"items\":{\"type\":\"string\"}},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"行 id\"},\"value\":{\"type\":\"string\",\"description\":\"关联数据\"}},\"required\":[\"value\",\"fieldIds\",\"rowId\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveRelationValueRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveRelationValueRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_relation_value")
 			}
 			res, err := c.RemoveRelationValue(ctx, req)
 			if err != nil {
@@ -2046,10 +2078,11 @@ var metadataOperations = []*Operation{
 			{Name: "recursive", In: "body", Type: "boolean", Required: false, Description: "如果当前行有子节点，是否递归删除，默认为 false。当为 false 时，如果有子节点，会提示错误。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete row\",\"properties\":{\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"recursive\":{\"type\":\"boolean\",\"description\":\"如果当前行有子节点，是否递归删除，默认为 false。当为 false 时，如果有子节点，会提示错误。\"},\"rowIdList\":{\"type\":\"array\",\"description\":\"行 id\",\"items\":{\"type\":\"string\"}}},\"required\":[\"rowIdList\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_row")
 			}
 			res, err := c.RemoveRow(ctx, req)
 			if err != nil {
@@ -2085,10 +2118,11 @@ var metadataOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update data-object field\",\"properties\":{\"default\":{\"description\":\"默认值\"},\"dropDown\":{\"type\":\"array\",\"description\":\"下拉菜单选项\",\"items\":{\"type\":\"string\"}},\"editable\":{\"type\":\"boolean\",\"description\":\"是否可编辑:\\n- true: 可编辑\\n- false: 不可编辑\"},\"forLogin\":{\"type\":\"boolean\",\"description\":\"是否可用于登录，仅在 user 模块下有意义:\\n- true: 用于登录\\n- false: 不用于登录\"},\"format\":{\"type\":\"number\",\"description\":\"前端格式化规则\"},\"fuzzySearch\":{\"type\":\"boolean\",\"description\":\"是否支持模糊搜索:\\n- true: 支持模糊搜索\\n- false: 不支持模糊搜索\"},\"help\":{\"type\":\"string\",\"description\":\"帮助说明\"},\"id\":{\"type\":\"string\",\"description\":\"字段 id\"},\"max\":{\"type\":\"number\",\"description\":\"如果类型是数字表示数字上限，如果类型是日期表示结束日期\"},\"maxLength\":{\"type\":\"number\",\"description\":\"字符串长度限制\"},\"min\":{\"type\":\"number\",\"description\":\"如果类型是数字表示数字下限，如果类型是日期表示开始日期\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"name\":{\"type\":\"string\",\"description\":\"字段名称\"},\"regexp\":{\"type\":\"string\",\"description\":\"字符串的校验匹配规则\"},\"relationOptionalRange\":{\"$ref\":\"#/$defs/RelationOptionalRange\",\"description\":\"关联数据可选范围\"},\"relationShowKey\":{\"type\":\"string\",\"description\":\"关联数据要展示的属性\"},\"require\":{\"type\":\"boolean\",\"description\":\"是否必填:\\n- true: 必填\\n- false: 不必填\"},\"show\":{\"type\":\"boolean\",\"description\":\"是否展示:\\n- true: 展示\\n- false: 不展示\"},\"unique\":{\"type\":\"boolean\",\"description\":\"是否唯一:\\n- true: 唯一\\n- false: 不唯一\"},\"userVisible\":{\"type\":\"boolean\",\"description\":\"用户中心是否显示，仅在 user 模块下有意义:\\n- true: 用户中心展示\\n- false: 用户中心不展示\"}},\"required\":[\"userVisible\",\"relationOptionalRange\",\"relationShowKey\",\"forLogin\",\"fuzzySearch\",\"dropDown\",\"format\",\"regexp\",\"min\",\"max\",\"maxLength\",\"unique\",\"require\",\"default\",\"help\",\"editable\",\"show\",\"name\",\"modelId\",\"id\"],\"additionalProperties\":false,\"$defs\":{\"Condition\":{\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\",\"description\":\"搜索字段的 key\"},\"operator\":{\"type\":\"string\",\"description\":\"操作类型：\\n- eq: 等于\\n- ne: 不等于\\n- co: 包含\\n- gt: 大于\\n- lt: 小于\\n- lte: 小于等于\\n- gte: 大于等于\\n- in: 数组包含\"},\"value\":{\"description\":\"搜索值\"}},\"required\":[\"key\",\"value\",\"operator\"],\"additionalProperties\":false},\"RelationOptionalRange\":{\"type\":\"object\",\"properties\":{\"conditions\":{\"$ref\":\"#/$defs/Condition\",\"description\":\"搜索条件\"},\"conjunction\":{\"type\":\"string\",\"description\":\"多个搜索条件的关系：\\n- and: 且\\n- or:  或\"}},\"required\":[\"conjunction\",\"conditions\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateFieldRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateFieldRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_field")
 			}
 			res, err := c.UpdateField(ctx, req)
 			if err != nil {
@@ -2113,10 +2147,11 @@ var metadataOperations = []*Operation{
 			{Name: "id", In: "body", Type: "string", Required: true, Description: "功能 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update data object\",\"properties\":{\"config\":{\"description\":\"详情页配置\"},\"description\":{\"description\":\"功能描述\",\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"enable\":{\"type\":\"boolean\",\"description\":\"功能是否启用\"},\"fieldOrder\":{\"type\":\"string\",\"description\":\"字段序\"},\"id\":{\"type\":\"string\",\"description\":\"功能 id\"},\"name\":{\"type\":\"string\",\"description\":\"功能名称\"},\"parentKey\":{\"type\":\"string\",\"description\":\"父级菜单\"},\"showFieldKey\":{\"type\":\"string\",\"description\":\"展示字段 key\"},\"type\":{\"type\":\"string\",\"description\":\"功能类型\",\"enum\":[\"ueba\",\"user\",\"post\",\"group\",\"department\",\"organization\",\"device\",\"device_rely\",\"custom\"]}},\"required\":[\"showFieldKey\",\"config\",\"fieldOrder\",\"type\",\"parentKey\",\"enable\",\"description\",\"name\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateModelRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateModelRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_model")
 			}
 			res, err := c.UpdateModel(ctx, req)
 			if err != nil {
@@ -2140,10 +2175,11 @@ var metadataOperations = []*Operation{
 			{Name: "fieldId", In: "body", Type: "string", Required: false, Description: "关联字段 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update custom operation\",\"properties\":{\"config\":{\"description\":\"操作配置\"},\"fieldId\":{\"type\":\"string\",\"description\":\"关联字段 id\"},\"icon\":{\"type\":\"string\",\"description\":\"图标\"},\"id\":{\"type\":\"string\",\"description\":\"id\"},\"modelId\":{\"type\":\"string\",\"description\":\"modelId\"},\"operateKey\":{\"type\":\"string\",\"description\":\"操作 Key 值\"},\"operateName\":{\"type\":\"string\",\"description\":\"操作名称\"},\"show\":{\"type\":\"boolean\",\"description\":\"是否展示:\\n- true: 展示\\n- true: 不展示\"}},\"required\":[\"icon\",\"config\",\"operateName\",\"operateKey\",\"show\",\"modelId\",\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateOperateRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateOperateRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_operate")
 			}
 			res, err := c.UpdateOperate(ctx, req)
 			if err != nil {
@@ -2163,10 +2199,11 @@ var metadataOperations = []*Operation{
 			{Name: "showFieldId", In: "body", Type: "boolean", Required: false, Description: "响应中键是否为 FieldId"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update row\",\"properties\":{\"data\":{\"description\":\"数据内容\"},\"modelId\":{\"type\":\"string\",\"description\":\"功能 id\"},\"rowId\":{\"type\":\"string\",\"description\":\"行 id\"},\"showFieldId\":{\"type\":\"boolean\",\"description\":\"响应中键是否为 FieldId\"}},\"required\":[\"data\",\"rowId\",\"modelId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateRowRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateRowRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_row")
 			}
 			res, err := c.UpdateRow(ctx, req)
 			if err != nil {

@@ -1229,10 +1229,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add members to department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\",\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_department_members")
 			}
 			res, err := c.AddDepartmentMembers(ctx, req)
 			if err != nil {
@@ -1261,10 +1262,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create department\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"部门识别码\"},\"customData\":{\"description\":\"部门的扩展字段数据\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的父部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"description\":{\"type\":\"string\",\"description\":\"部门描述\"},\"i18n\":{\"$ref\":\"#/$defs/DepartmentI18n\",\"description\":\"多语言设置\"},\"isVirtualNode\":{\"type\":\"boolean\",\"description\":\"是否是虚拟部门\"},\"metadata\":{\"description\":\"元数据信息\"},\"name\":{\"type\":\"string\",\"description\":\"部门名称\"},\"openDepartmentId\":{\"type\":\"string\",\"description\":\"自定义部门 ID，用于存储自定义的 ID\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 Code（organizationCode）\"},\"parentDepartmentId\":{\"type\":\"string\",\"description\":\"父部门 id，如果是根部门，传 root\"},\"postIdList\":{\"type\":\"array\",\"description\":\"岗位 id 列表\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"name\",\"parentDepartmentId\",\"metadata\"],\"additionalProperties\":false,\"$defs\":{\"DepartmentI18n\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"name\"],\"additionalProperties\":false},\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_department")
 			}
 			res, err := c.CreateDepartment(ctx, req)
 			if err != nil {
@@ -1284,10 +1286,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create departments from an organization tree\",\"properties\":{\"children\":{\"type\":\"array\",\"description\":\"子部门\",\"items\":{\"type\":\"string\"}},\"members\":{\"$ref\":\"#/$defs/UserInfo\",\"description\":\"部门成员\"},\"name\":{\"type\":\"string\",\"description\":\"部门名称\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"name\"],\"additionalProperties\":false,\"$defs\":{\"UserInfo\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateDepartmentTreeRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateDepartmentTreeRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_department_tree")
 			}
 			res, err := c.CreateDepartmentTree(ctx, req)
 			if err != nil {
@@ -1311,10 +1314,11 @@ var organizationsOperations = []*Operation{
 			{Name: "postIdList", In: "body", Type: "array", Required: false, Description: "岗位 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create organization\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"组织描述信息\"},\"i18n\":{\"$ref\":\"#/$defs/OrganizationNameI18n\",\"description\":\"多语言设置\"},\"metadata\":{\"description\":\"元数据信息\"},\"openDepartmentId\":{\"type\":\"string\",\"description\":\"根节点自定义 ID\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"organizationName\":{\"type\":\"string\",\"description\":\"组织名称\"},\"postIdList\":{\"type\":\"array\",\"description\":\"岗位 id 列表\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"metadata\",\"organizationName\",\"organizationCode\"],\"additionalProperties\":false,\"$defs\":{\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false},\"OrganizationNameI18n\":{\"type\":\"object\",\"properties\":{\"organizationName\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"organizationName\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateOrganizationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateOrganizationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_organization")
 			}
 			res, err := c.CreateOrganization(ctx, req)
 			if err != nil {
@@ -1334,10 +1338,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 Code（organizationCode）\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_department")
 			}
 			res, err := c.DeleteDepartment(ctx, req)
 			if err != nil {
@@ -1357,10 +1362,11 @@ var organizationsOperations = []*Operation{
 			{Name: "departmentIdType", In: "body", Type: "string", Required: false, Description: "此次调用中使用的部门 ID 的类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete department sync relations\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"provider\":{\"type\":\"string\",\"description\":\"外部身份源类型，如：\\n- `wechatwork`: 企业微信\\n- `dingtalk`: 钉钉\\n- `lark`: 飞书\\n- `welink`: Welink\\n- `ldap`: LDAP\\n- `active-directory`: Windows AD\\n- `italent`: 北森\\n- `xiaoshouyi`: 销售易\\n- `maycur`: 每刻报销\\n- `scim`: SCIM\\n- `moka`: Moka HR\"}},\"required\":[\"provider\",\"departmentId\",\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteDepartmentSyncRelationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteDepartmentSyncRelationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_department_sync_relations")
 			}
 			res, err := c.DeleteDepartmentSyncRelations(ctx, req)
 			if err != nil {
@@ -1378,10 +1384,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete organization\",\"properties\":{\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteOrganizationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteOrganizationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_organization")
 			}
 			res, err := c.DeleteOrganization(ctx, req)
 			if err != nil {
@@ -1401,10 +1408,11 @@ var organizationsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List all departments\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，不填写默认为 `root` 根部门 ID\",\"default\":\"root\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\"],\"default\":\"department_id\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAllDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAllDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_all_departments")
 			}
 			res, err := c.GetAllDepartments(ctx, req)
 			if err != nil {
@@ -1427,10 +1435,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get department\",\"properties\":{\"departmentCode\":{\"type\":\"string\",\"description\":\"部门 code。departmentId 和 departmentCode 必传其一。\"},\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`。departmentId 和 departmentCode 必传其一。\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_department")
 			}
 			res, err := c.GetDepartment(ctx, req)
 			if err != nil {
@@ -1450,10 +1459,11 @@ var organizationsOperations = []*Operation{
 			{Name: "withCustomData", In: "body", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications authorized to a department\",\"properties\":{\"appTypeList\":{\"type\":\"array\",\"description\":\"应用类型列表\",\"items\":{\"type\":\"string\"}},\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDepartmentAllAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDepartmentAllAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_department_all_app")
 			}
 			res, err := c.GetDepartmentAllApp(ctx, req)
 			if err != nil {
@@ -1473,10 +1483,11 @@ var organizationsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get department by department ID\",\"properties\":{\"appTypeList\":{\"type\":\"array\",\"description\":\"应用类型列表\",\"items\":{\"type\":\"string\"}},\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDepartmentByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDepartmentByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_department_by_id")
 			}
 			res, err := c.GetDepartmentByID(ctx, req)
 			if err != nil {
@@ -1497,10 +1508,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get department's third-party sync relations\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`。departmentId 和 departmentCode 必传其一。\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetDepartmentSyncRelationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetDepartmentSyncRelationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_department_sync_relations")
 			}
 			res, err := c.GetDepartmentSyncRelations(ctx, req)
 			if err != nil {
@@ -1520,10 +1532,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get organization\",\"properties\":{\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 Code（organizationCode）\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\",\"default\":false}},\"required\":[\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOrganizationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOrganizationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_organization")
 			}
 			res, err := c.GetOrganization(ctx, req)
 			if err != nil {
@@ -1543,10 +1556,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get organizations\",\"properties\":{\"organizationCodeList\":{\"type\":\"array\",\"description\":\"组织 Code（organizationCode）列表\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\",\"default\":false}},\"required\":[\"organizationCodeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOrganizationsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOrganizationsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_organizations_batch")
 			}
 			res, err := c.GetOrganizationsBatch(ctx, req)
 			if err != nil {
@@ -1567,10 +1581,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get parent department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetParentDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetParentDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_parent_department")
 			}
 			res, err := c.GetParentDepartment(ctx, req)
 			if err != nil {
@@ -1592,10 +1607,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a user is in a department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`。departmentId 和 departmentCode 必传其一。\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"includeChildrenDepartments\":{\"type\":\"boolean\",\"description\":\"是否包含子部门\",\"default\":false},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\",\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(IsUserInDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(IsUserInDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "is_user_in_department")
 			}
 			res, err := c.IsUserInDepartment(ctx, req)
 			if err != nil {
@@ -1619,10 +1635,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List child departments\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"需要获取的部门 ID\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"excludeVirtualNode\":{\"type\":\"boolean\",\"description\":\"是否要排除虚拟组织\",\"default\":false},\"onlyVirtualNode\":{\"type\":\"boolean\",\"description\":\"是否只包含虚拟组织\",\"default\":false},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"status\":{\"type\":\"boolean\",\"description\":\"部门的状态\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListChildrenDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListChildrenDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_children_departments")
 			}
 			res, err := c.ListChildrenDepartments(ctx, req)
 			if err != nil {
@@ -1642,10 +1659,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List IDs of direct department members\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDepartmentMemberIDsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDepartmentMemberIDsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_department_member_ids")
 			}
 			res, err := c.ListDepartmentMemberIDs(ctx, req)
 			if err != nil {
@@ -1673,10 +1691,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List department members\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"includeChildrenDepartments\":{\"type\":\"boolean\",\"description\":\"是否包含子部门的成员\",\"default\":false},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"orderBy\":{\"type\":\"string\",\"description\":\"增序还是倒序\",\"enum\":[\"Asc\",\"Desc\"],\"default\":\"Desc\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"sortBy\":{\"type\":\"string\",\"description\":\"排序依据\",\"enum\":[\"Default\",\"JoinDepartmentAt\",\"userId\",\"createAt\",\"updatedAt\"],\"default\":\"JoinDepartmentAt\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_department_members")
 			}
 			res, err := c.ListDepartmentMembers(ctx, req)
 			if err != nil {
@@ -1699,10 +1718,11 @@ var organizationsOperations = []*Operation{
 			{Name: "status", In: "query", Type: "boolean", Required: false, Description: "组织的状态"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List organizations\",\"properties\":{\"fetchAll\":{\"type\":\"boolean\",\"description\":\"拉取所有\",\"default\":false},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"status\":{\"type\":\"boolean\",\"description\":\"组织的状态\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListOrganizationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListOrganizationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_organizations")
 			}
 			res, err := c.ListOrganizations(ctx, req)
 			if err != nil {
@@ -1723,10 +1743,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove members from department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\",\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_department_members")
 			}
 			res, err := c.RemoveDepartmentMembers(ctx, req)
 			if err != nil {
@@ -1753,10 +1774,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Search department members\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID，根部门传 `root`\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"],\"default\":\"department_id\"},\"includeChildrenDepartments\":{\"type\":\"boolean\",\"description\":\"是否包含子部门的成员\",\"default\":false},\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键词，如成员名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false}},\"required\":[\"organizationCode\",\"departmentId\",\"keywords\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SearchDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SearchDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "search_department_members")
 			}
 			res, err := c.SearchDepartmentMembers(ctx, req)
 			if err != nil {
@@ -1776,10 +1798,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Search departments\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键词，如组织名称等\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"keywords\",\"organizationCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SearchDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SearchDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "search_departments")
 			}
 			res, err := c.SearchDepartments(ctx, req)
 			if err != nil {
@@ -1805,10 +1828,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Search departments (flat list variant)\",\"properties\":{\"advancedFilter\":{\"type\":\"array\",\"description\":\"高级搜索\",\"items\":{\"$ref\":\"#/$defs/SearchDepartmentsFilterItem\"}},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"orderBy\":{\"type\":\"string\",\"description\":\"增序或降序\",\"enum\":[\"ASC\",\"DESC\"]},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"sort\":{\"type\":\"array\",\"description\":\"排序设置，可以设置多项按照多个字段进行排序\",\"items\":{\"$ref\":\"#/$defs/DepartmentSorting\"}},\"sortBy\":{\"type\":\"string\",\"description\":\"排序依据，如 更新时间或创建时间\",\"enum\":[\"updatedAt\",\"createdAt\"]},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\"}},\"required\":[\"organizationCode\"],\"additionalProperties\":false,\"$defs\":{\"DepartmentSorting\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"进行排序的字段，可选值为：\\n- `updatedAt`: 创建时间\\n- `createdAt`: 修改时间\\n- `name`: 邮箱\",\"enum\":[\"updatedAt\",\"createdAt\",\"name\"]},\"order\":{\"type\":\"string\",\"description\":\"排序顺序：\\n- `desc`: 按照从大到小降序。\\n- `asc`: 按照从小到大升序。\",\"enum\":[\"desc\",\"asc\"]}},\"required\":[\"field\",\"order\"],\"additionalProperties\":false},\"SearchDepartmentsFilterItem\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"高级搜索指定的部门字段：\\n- `updatedAt`: 更新时间，高级搜索请用时间戳\\n- `createdAt`: 创建时间，高级搜索请用时间戳\\n- `name`: 部门名称\"},\"operator\":{\"type\":\"string\",\"description\":\"运算符，可选值为：\\n- `EQUAL`: 全等，适用于数字和字符串的全等匹配\\n- `IN`: 为某个数组中的元素\\n- `GREATER`: 大于或等于，适用于数字、日期类型数据的比较\\n- `LESSER`: 小于或等于，适用于数字、日期类型数据的比较\\n- `BETWEEN`: 介于什么什么之间，适用于数字、日期类型数据的比较\\n- `CONTAINS`: 字符串包含\",\"enum\":[\"BETWEEN\",\"EQUAL\",\"IN\",\"LESSER\",\"GREATER\",\"CONTAINS\"]},\"value\":{\"description\":\"搜索值，不同的 `field` 对应的 `value` 类型可能不一样\"}},\"required\":[\"field\",\"operator\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SearchDepartmentsListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SearchDepartmentsListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "search_departments_list")
 			}
 			res, err := c.SearchDepartmentsList(ctx, req)
 			if err != nil {
@@ -1829,10 +1853,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "query", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Search organizations\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键词，如组织机构名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false}},\"required\":[\"keywords\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SearchOrganizationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SearchOrganizationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "search_organizations")
 			}
 			res, err := c.SearchOrganizations(ctx, req)
 			if err != nil {
@@ -1862,10 +1887,11 @@ var organizationsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update department\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"部门识别码\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"description\":{\"type\":\"string\",\"description\":\"部门描述\"},\"i18n\":{\"$ref\":\"#/$defs/DepartmentI18n\",\"description\":\"多语言设置\"},\"leaderUserIds\":{\"type\":\"array\",\"description\":\"部门负责人 ID\",\"items\":{\"type\":\"string\"}},\"metadata\":{\"description\":\"元数据信息\"},\"name\":{\"type\":\"string\",\"description\":\"部门名称\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 Code（organizationCode）\"},\"parentDepartmentId\":{\"type\":\"string\",\"description\":\"父部门 id，如果是根部门，传 root\"},\"postIdList\":{\"type\":\"array\",\"description\":\"岗位 id 列表\",\"items\":{\"type\":\"string\"}},\"status\":{\"type\":\"boolean\",\"description\":\"部门状态\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"departmentId\",\"metadata\"],\"additionalProperties\":false,\"$defs\":{\"DepartmentI18n\":{\"type\":\"object\",\"properties\":{\"name\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"name\"],\"additionalProperties\":false},\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_department")
 			}
 			res, err := c.UpdateDepartment(ctx, req)
 			if err != nil {
@@ -1883,10 +1909,11 @@ var organizationsOperations = []*Operation{
 			{Name: "departmentId", In: "body", Type: "string", Required: true, Description: "需要获取的部门 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update department status\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"需要获取的部门 ID\"},\"status\":{\"type\":\"boolean\",\"description\":\"部门状态\"}},\"required\":[\"status\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateNodeStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateNodeStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_node_status")
 			}
 			res, err := c.UpdateNodeStatus(ctx, req)
 			if err != nil {
@@ -1911,10 +1938,11 @@ var organizationsOperations = []*Operation{
 			{Name: "postIdList", In: "body", Type: "array", Required: false, Description: "岗位 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update organization\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"部门描述\"},\"i18n\":{\"$ref\":\"#/$defs/OrganizationNameI18n\",\"description\":\"多语言设置\"},\"leaderUserIds\":{\"type\":\"array\",\"description\":\"部门负责人 ID\",\"items\":{\"type\":\"string\"}},\"openDepartmentId\":{\"type\":\"string\",\"description\":\"根节点自定义 ID\"},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"organizationName\":{\"type\":\"string\",\"description\":\"组织名称\"},\"organizationNewCode\":{\"type\":\"string\",\"description\":\"新组织 code\"},\"postIdList\":{\"type\":\"array\",\"description\":\"岗位 id 列表\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\"],\"additionalProperties\":false,\"$defs\":{\"LangObject\":{\"type\":\"object\",\"properties\":{\"en-US\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的英文内容\"},\"ja-JP\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的日语内容\"},\"zh-CN\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的中文内容\"},\"zh-TW\":{\"$ref\":\"#/$defs/LangUnit\",\"description\":\"多语言的繁体中文内容\"}},\"required\":[\"zh-CN\",\"en-US\",\"zh-TW\",\"ja-JP\"],\"additionalProperties\":false},\"LangUnit\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否已开启。若开启，且控制台选择该语言，则展示该内容。（默认关闭）\"},\"value\":{\"type\":\"string\",\"description\":\"多语言内容\"}},\"required\":[\"enabled\",\"value\"],\"additionalProperties\":false},\"OrganizationNameI18n\":{\"type\":\"object\",\"properties\":{\"organizationName\":{\"$ref\":\"#/$defs/LangObject\",\"description\":\"支持多语言的字段\"}},\"required\":[\"organizationName\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateOrganizationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateOrganizationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_organization")
 			}
 			res, err := c.UpdateOrganization(ctx, req)
 			if err != nil {
@@ -1932,10 +1960,11 @@ var organizationsOperations = []*Operation{
 			{Name: "status", In: "body", Type: "string", Required: false, Description: "状态"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update organization status\",\"properties\":{\"rootNodeId\":{\"type\":\"string\",\"description\":\"组织 id\"},\"status\":{\"type\":\"string\",\"description\":\"状态\"}},\"required\":[\"rootNodeId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateOrganizationStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateOrganizationStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_organization_status")
 			}
 			res, err := c.UpdateOrganizationStatus(ctx, req)
 			if err != nil {

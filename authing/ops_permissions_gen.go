@@ -763,10 +763,11 @@ var permissionsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Associate/disassociate application resource with tenant\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"association\":{\"type\":\"boolean\",\"description\":\"是否关联应用资源\"},\"code\":{\"type\":\"string\",\"description\":\"资源 Code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"code\",\"association\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AssociateTenantResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AssociateTenantResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "associate_tenant_resource")
 			}
 			res, err := c.AssociateTenantResource(ctx, req)
 			if err != nil {
@@ -784,10 +785,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Authorize resources\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"授权资源列表\",\"items\":{\"$ref\":\"#/$defs/AuthorizeResourceItem\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"AuthorizeResourceItem\":{\"type\":\"object\",\"properties\":{\"resources\":{\"type\":\"array\",\"description\":\"授权的资源列表\",\"items\":{\"$ref\":\"#/$defs/ResourceItem\"}},\"targetIdentifiers\":{\"type\":\"array\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\",\"items\":{\"type\":\"string\"}},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifiers\",\"resources\"],\"additionalProperties\":false},\"ResourceItem\":{\"type\":\"object\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"资源定义的操作类型\",\"items\":{\"type\":\"string\"}},\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"resourceType\":{\"type\":\"string\",\"description\":\"资源类型，如数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"code\",\"actions\",\"resourceType\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AuthorizeResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AuthorizeResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "authorize_resources")
 			}
 			res, err := c.AuthorizeResources(ctx, req)
 			if err != nil {
@@ -804,10 +806,11 @@ var permissionsOperations = []*Operation{
 			{Name: "ids", In: "body", Type: "array", Required: true, Description: "资源 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete common resources\",\"properties\":{\"ids\":{\"type\":\"array\",\"description\":\"资源 id 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"ids\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BatchDeleteCommonResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BatchDeleteCommonResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "batch_delete_common_resource")
 			}
 			res, err := c.BatchDeleteCommonResource(ctx, req)
 			if err != nil {
@@ -826,10 +829,11 @@ var permissionsOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "权限分组描述信息"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create permission group (namespace)\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"权限分组描述信息\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组名称\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_namespace")
 			}
 			res, err := c.CreateNamespace(ctx, req)
 			if err != nil {
@@ -846,10 +850,11 @@ var permissionsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "权限分组列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create permission groups\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"权限分组列表\",\"items\":{\"$ref\":\"#/$defs/CreateNamespacesBatchItem\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreateNamespacesBatchItem\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"权限分组描述信息\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组名称\"}},\"required\":[\"code\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_namespaces_batch")
 			}
 			res, err := c.CreateNamespacesBatch(ctx, req)
 			if err != nil {
@@ -872,10 +877,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"资源定义的操作类型\",\"items\":{\"$ref\":\"#/$defs/ResourceAction\"}},\"apiIdentifier\":{\"type\":\"string\",\"description\":\"API 资源的 URL 标识\"},\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"资源描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"type\":{\"type\":\"string\",\"description\":\"资源类型，如数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"type\",\"code\"],\"additionalProperties\":false,\"$defs\":{\"ResourceAction\":{\"type\":\"object\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"资源操作描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源操作名称\"}},\"required\":[\"name\",\"description\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_resource")
 			}
 			res, err := c.CreateResource(ctx, req)
 			if err != nil {
@@ -893,10 +899,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create resources\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"资源列表\",\"items\":{\"$ref\":\"#/$defs/CreateResourceBatchItem\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreateResourceBatchItem\":{\"type\":\"object\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"资源定义的操作类型\",\"items\":{\"$ref\":\"#/$defs/ResourceAction\"}},\"apiIdentifier\":{\"type\":\"string\",\"description\":\"API 资源的 URL 标识\"},\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"资源描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源名称\"},\"type\":{\"type\":\"string\",\"description\":\"资源类型，如数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"code\",\"type\"],\"additionalProperties\":false},\"ResourceAction\":{\"type\":\"object\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"资源操作描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源操作名称\"}},\"required\":[\"name\",\"description\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateResourcesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateResourcesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_resources_batch")
 			}
 			res, err := c.CreateResourcesBatch(ctx, req)
 			if err != nil {
@@ -913,10 +920,11 @@ var permissionsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "权限分组唯一标志符"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete permission group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_namespace")
 			}
 			res, err := c.DeleteNamespace(ctx, req)
 			if err != nil {
@@ -933,10 +941,11 @@ var permissionsOperations = []*Operation{
 			{Name: "codeList", In: "body", Type: "array", Required: true, Description: "权限分组 code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete permission groups\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"权限分组 code 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_namespaces_batch")
 			}
 			res, err := c.DeleteNamespacesBatch(ctx, req)
 			if err != nil {
@@ -954,10 +963,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete resource\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_resource")
 			}
 			res, err := c.DeleteResource(ctx, req)
 			if err != nil {
@@ -976,10 +986,11 @@ var permissionsOperations = []*Operation{
 			{Name: "ids", In: "body", Type: "array", Required: false, Description: "资源 Id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete resources\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"资源 Code 列表\",\"items\":{\"type\":\"string\"}},\"ids\":{\"type\":\"array\",\"description\":\"资源 Id 列表\",\"items\":{\"type\":\"string\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteResourcesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteResourcesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_resources_batch")
 			}
 			res, err := c.DeleteResourcesBatch(ctx, req)
 			if err != nil {
@@ -1001,10 +1012,11 @@ var permissionsOperations = []*Operation{
 			{Name: "withDenied", In: "query", Type: "boolean", Required: false, Description: "是否获取被拒绝的资源"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List resources authorized to a subject\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"resourceList\":{\"type\":\"array\",\"description\":\"限定查询的资源列表，如果指定，只会返回所指定的资源列表。\\n\\nresourceList 参数支持前缀匹配，例如：\\n- 授权了一个资源为 `books:123`，可以通过 `books:*` 来匹配；\\n- 授权了一个资源为 `books:fictions_123`，可以通过 `books:fictions_` 来匹配；\",\"items\":{\"type\":\"string\"}},\"resourceType\":{\"type\":\"string\",\"description\":\"限定资源类型，如数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]},\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]},\"withDenied\":{\"type\":\"boolean\",\"description\":\"是否获取被拒绝的资源\",\"default\":false}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetAuthorizedResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetAuthorizedResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_authorized_resources")
 			}
 			res, err := c.GetAuthorizedResources(ctx, req)
 			if err != nil {
@@ -1021,10 +1033,11 @@ var permissionsOperations = []*Operation{
 			{Name: "code", In: "query", Type: "string", Required: true, Description: "权限分组唯一标志符"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get permission group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_namespace")
 			}
 			res, err := c.GetNamespace(ctx, req)
 			if err != nil {
@@ -1041,10 +1054,11 @@ var permissionsOperations = []*Operation{
 			{Name: "codeList", In: "query", Type: "array", Required: true, Description: "权限分组 code 列表，批量可以使用逗号分隔"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get permission groups\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"权限分组 code 列表，批量可以使用逗号分隔\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetNamespacesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetNamespacesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_namespaces_batch")
 			}
 			res, err := c.GetNamespacesBatch(ctx, req)
 			if err != nil {
@@ -1062,10 +1076,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get resource\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_resource")
 			}
 			res, err := c.GetResource(ctx, req)
 			if err != nil {
@@ -1086,10 +1101,11 @@ var permissionsOperations = []*Operation{
 			{Name: "limit", In: "body", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List subjects authorized on a resource\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"namespace\":{\"type\":\"string\",\"description\":\"权限分组\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"resource\":{\"type\":\"string\",\"description\":\"资源\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"resource\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetResourceAuthorizedTargetsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetResourceAuthorizedTargetsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_resource_authorized_targets")
 			}
 			res, err := c.GetResourceAuthorizedTargets(ctx, req)
 			if err != nil {
@@ -1107,10 +1123,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get resources\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"资源 code 列表，批量可以使用逗号分隔\",\"items\":{\"type\":\"string\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetResourcesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetResourcesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_resources_batch")
 			}
 			res, err := c.GetResourcesBatch(ctx, req)
 			if err != nil {
@@ -1130,10 +1147,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a user may perform an action on a resource\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"资源对应的操作\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"resource\":{\"type\":\"string\",\"description\":\"资源标识符\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\",\"action\",\"resource\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(IsActionAllowedRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(IsActionAllowedRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "is_action_allowed")
 			}
 			res, err := c.IsActionAllowed(ctx, req)
 			if err != nil {
@@ -1153,10 +1171,11 @@ var permissionsOperations = []*Operation{
 			{Name: "namespaceCodeList", In: "query", Type: "string", Required: false, Description: "权限空间列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List common resources (paginated)\",\"properties\":{\"keyword\":{\"type\":\"string\",\"description\":\"查询条件\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespaceCodeList\":{\"type\":\"string\",\"description\":\"权限空间列表\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListCommonResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListCommonResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_common_resource")
 			}
 			res, err := c.ListCommonResource(ctx, req)
 			if err != nil {
@@ -1176,10 +1195,11 @@ var permissionsOperations = []*Operation{
 			{Name: "keywords", In: "query", Type: "string", Required: false, Description: "角色 Code 或者名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List roles in a permission group (paginated)\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"},\"keywords\":{\"type\":\"string\",\"description\":\"角色 Code 或者名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListNamespaceRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListNamespaceRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_namespace_roles")
 			}
 			res, err := c.ListNamespaceRoles(ctx, req)
 			if err != nil {
@@ -1198,10 +1218,11 @@ var permissionsOperations = []*Operation{
 			{Name: "keywords", In: "query", Type: "string", Required: false, Description: "搜索权限分组 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List permission groups (paginated)\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索权限分组 Code\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListNamespacesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListNamespacesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_namespaces")
 			}
 			res, err := c.ListNamespaces(ctx, req)
 			if err != nil {
@@ -1221,10 +1242,11 @@ var permissionsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List resources (paginated)\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"type\":{\"type\":\"string\",\"description\":\"资源类型\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_resources")
 			}
 			res, err := c.ListResources(ctx, req)
 			if err != nil {
@@ -1244,10 +1266,11 @@ var permissionsOperations = []*Operation{
 			{Name: "newCode", In: "body", Type: "string", Required: false, Description: "权限分组新的唯一标志符"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update permission group\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"权限分组描述信息\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组名称\"},\"newCode\":{\"type\":\"string\",\"description\":\"权限分组新的唯一标志符\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_namespace")
 			}
 			res, err := c.UpdateNamespace(ctx, req)
 			if err != nil {
@@ -1270,10 +1293,11 @@ var permissionsOperations = []*Operation{
 			{Name: "type", In: "body", Type: "string", Required: false, Description: "资源类型，如数据、API、按钮、菜单"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update resource\",\"properties\":{\"actions\":{\"type\":\"array\",\"description\":\"资源定义的操作类型\",\"items\":{\"$ref\":\"#/$defs/ResourceAction\"}},\"apiIdentifier\":{\"type\":\"string\",\"description\":\"API 资源的 URL 标识\"},\"code\":{\"type\":\"string\",\"description\":\"资源唯一标志符\"},\"description\":{\"type\":\"string\",\"description\":\"资源描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"type\":{\"type\":\"string\",\"description\":\"资源类型，如数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"code\"],\"additionalProperties\":false,\"$defs\":{\"ResourceAction\":{\"type\":\"object\",\"properties\":{\"description\":{\"type\":\"string\",\"description\":\"资源操作描述\"},\"name\":{\"type\":\"string\",\"description\":\"资源操作名称\"}},\"required\":[\"name\",\"description\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateResourceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateResourceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_resource")
 			}
 			res, err := c.UpdateResource(ctx, req)
 			if err != nil {

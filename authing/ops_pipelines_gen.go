@@ -276,10 +276,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: false, Description: "是否启用此 Pipeline"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create pipeline function\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否启用此 Pipeline\"},\"funcDescription\":{\"type\":\"string\",\"description\":\"函数描述\"},\"funcName\":{\"type\":\"string\",\"description\":\"函数名称\"},\"isAsynchronous\":{\"type\":\"boolean\",\"description\":\"是否异步执行。设置为异步执行的函数不会阻塞整个流程的执行，适用于异步通知的场景，比如飞书群通知、钉钉群通知等。\"},\"scene\":{\"type\":\"string\",\"description\":\"函数的触发场景：\\n- `PRE_REGISTER`: 注册前\\n- `POST_REGISTER`: 注册后\\n- `PRE_AUTHENTICATION`: 认证前\\n- `POST_AUTHENTICATION`: 认证后\\n- `PRE_OIDC_ID_TOKEN_ISSUED`: OIDC ID Token 签发前\\n- `PRE_OIDC_ACCESS_TOKEN_ISSUED`: OIDC Access Token 签发前\\n- `PRE_COMPLETE_USER_INFO`: 补全用户信息前\",\"enum\":[\"PRE_REGISTER\",\"POST_REGISTER\",\"PRE_AUTHENTICATION\",\"POST_AUTHENTICATION\",\"PRE_OIDC_ID_TOKEN_ISSUED\",\"PRE_OIDC_ACCESS_TOKEN_ISSUED\",\"PRE_COMPLETE_USER_INFO\",\"PRE_MFA_VERIFY\",\"POST_MFA_VERIFY\"]},\"sourceCode\":{\"type\":\"string\",\"description\":\"函数源代码\"},\"terminateOnTimeout\":{\"type\":\"boolean\",\"description\":\"如果函数运行超时，是否终止整个流程，默认为否。\"},\"timeout\":{\"type\":\"number\",\"description\":\"函数运行超时时间，要求必须为整数，最短为 1 秒，最长为 60 秒，默认为 3 秒。\"}},\"required\":[\"sourceCode\",\"scene\",\"funcName\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreatePipelineFunctionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePipelineFunctionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_pipeline_function")
 			}
 			res, err := c.CreatePipelineFunction(ctx, req)
 			if err != nil {
@@ -296,10 +297,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "funcId", In: "body", Type: "string", Required: true, Description: "Pipeline 函数 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete pipeline function\",\"properties\":{\"funcId\":{\"type\":\"string\",\"description\":\"Pipeline 函数 ID\"}},\"required\":[\"funcId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeletePipelineFunctionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeletePipelineFunctionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_pipeline_function")
 			}
 			res, err := c.DeletePipelineFunction(ctx, req)
 			if err != nil {
@@ -316,10 +318,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "funcId", In: "query", Type: "string", Required: true, Description: "Pipeline 函数 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get pipeline function\",\"properties\":{\"funcId\":{\"type\":\"string\",\"description\":\"Pipeline 函数 ID\"}},\"required\":[\"funcId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPipelineFunctionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPipelineFunctionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_pipeline_function")
 			}
 			res, err := c.GetPipelineFunction(ctx, req)
 			if err != nil {
@@ -338,10 +341,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get pipeline logs\",\"properties\":{\"funcId\":{\"type\":\"string\",\"description\":\"Pipeline 函数 ID\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"funcId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPipelineLogsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPipelineLogsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_pipeline_logs")
 			}
 			res, err := c.GetPipelineLogs(ctx, req)
 			if err != nil {
@@ -358,10 +362,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "scene", In: "query", Type: "string", Required: true, Description: "通过函数的触发场景进行筛选（可选，默认返回所有）：\n- `PRE_REGISTER`: 注册前\n- `POST_REGISTER`: 注册后\n- `PRE_AUTHENTICATION`: 认证前\n- `POST_AUTHENTICATION`: 认证后\n- `PRE_OIDC_ID_TOKEN_ISSUED`: OIDC ID Token 签发前\n- `PRE_OIDC_ACCESS_TOKEN_ISSUED`: OIDC Access Token 签发前\n- `PRE_COMPLETE_USER_INFO`: 补全用户信息前"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List pipeline functions\",\"properties\":{\"scene\":{\"type\":\"string\",\"description\":\"通过函数的触发场景进行筛选（可选，默认返回所有）：\\n- `PRE_REGISTER`: 注册前\\n- `POST_REGISTER`: 注册后\\n- `PRE_AUTHENTICATION`: 认证前\\n- `POST_AUTHENTICATION`: 认证后\\n- `PRE_OIDC_ID_TOKEN_ISSUED`: OIDC ID Token 签发前\\n- `PRE_OIDC_ACCESS_TOKEN_ISSUED`: OIDC Access Token 签发前\\n- `PRE_COMPLETE_USER_INFO`: 补全用户信息前\",\"enum\":[\"PRE_REGISTER\",\"POST_REGISTER\",\"PRE_AUTHENTICATION\",\"POST_AUTHENTICATION\",\"PRE_OIDC_ID_TOKEN_ISSUED\",\"PRE_OIDC_ACCESS_TOKEN_ISSUED\",\"PRE_COMPLETE_USER_INFO\",\"PRE_MFA_VERIFY\",\"POST_MFA_VERIFY\"]}},\"required\":[\"scene\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListPipelineFunctionsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPipelineFunctionsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_pipeline_functions")
 			}
 			res, err := c.ListPipelineFunctions(ctx, req)
 			if err != nil {
@@ -378,10 +383,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "funcId", In: "body", Type: "string", Required: true, Description: "Pipeline 函数 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Re-upload pipeline function\",\"properties\":{\"funcId\":{\"type\":\"string\",\"description\":\"Pipeline 函数 ID\"}},\"required\":[\"funcId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ReuploadPipelineFunctionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ReuploadPipelineFunctionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "reupload_pipeline_function")
 			}
 			res, err := c.ReuploadPipelineFunction(ctx, req)
 			if err != nil {
@@ -405,10 +411,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "enabled", In: "body", Type: "boolean", Required: false, Description: "是否启用此 Pipeline"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update pipeline function\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否启用此 Pipeline\"},\"funcDescription\":{\"type\":\"string\",\"description\":\"函数描述\"},\"funcId\":{\"type\":\"string\",\"description\":\"Pipeline 函数 ID\"},\"funcName\":{\"type\":\"string\",\"description\":\"函数名称\"},\"isAsynchronous\":{\"type\":\"boolean\",\"description\":\"是否异步执行。设置为异步执行的函数不会阻塞整个流程的执行，适用于异步通知的场景，比如飞书群通知、钉钉群通知等。\"},\"sourceCode\":{\"type\":\"string\",\"description\":\"函数源代码。如果修改之后，函数会重新上传。\"},\"terminateOnTimeout\":{\"type\":\"boolean\",\"description\":\"如果函数运行超时，是否终止整个流程，默认为否。\"},\"timeout\":{\"type\":\"number\",\"description\":\"函数运行超时时间，最短为 1 秒，最长为 60 秒，默认为 3 秒。\"}},\"required\":[\"funcId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdatePipelineFunctionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePipelineFunctionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_pipeline_function")
 			}
 			res, err := c.UpdatePipelineFunction(ctx, req)
 			if err != nil {
@@ -426,10 +433,11 @@ var pipelinesOperations = []*Operation{
 			{Name: "scene", In: "body", Type: "string", Required: true, Description: "函数的触发场景：\n- `PRE_REGISTER`: 注册前\n- `POST_REGISTER`: 注册后\n- `PRE_AUTHENTICATION`: 认证前\n- `POST_AUTHENTICATION`: 认证后\n- `PRE_OIDC_ID_TOKEN_ISSUED`: OIDC ID Token 签发前\n- `PRE_OIDC_ACCESS_TOKEN_ISSUED`: OIDC Access Token 签发前\n- `PRE_COMPLETE_USER_INFO`: 补全用户信息前"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update pipeline function order\",\"properties\":{\"order\":{\"type\":\"array\",\"description\":\"新的排序方式，按照函数 ID 的先后顺序进行排列。\",\"items\":{\"type\":\"string\"}},\"scene\":{\"type\":\"string\",\"description\":\"函数的触发场景：\\n- `PRE_REGISTER`: 注册前\\n- `POST_REGISTER`: 注册后\\n- `PRE_AUTHENTICATION`: 认证前\\n- `POST_AUTHENTICATION`: 认证后\\n- `PRE_OIDC_ID_TOKEN_ISSUED`: OIDC ID Token 签发前\\n- `PRE_OIDC_ACCESS_TOKEN_ISSUED`: OIDC Access Token 签发前\\n- `PRE_COMPLETE_USER_INFO`: 补全用户信息前\",\"enum\":[\"PRE_REGISTER\",\"POST_REGISTER\",\"PRE_AUTHENTICATION\",\"POST_AUTHENTICATION\",\"PRE_OIDC_ID_TOKEN_ISSUED\",\"PRE_OIDC_ACCESS_TOKEN_ISSUED\",\"PRE_COMPLETE_USER_INFO\",\"PRE_MFA_VERIFY\",\"POST_MFA_VERIFY\"]}},\"required\":[\"order\",\"scene\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdatePipelineOrderRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePipelineOrderRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_pipeline_order")
 			}
 			res, err := c.UpdatePipelineOrder(ctx, req)
 			if err != nil {

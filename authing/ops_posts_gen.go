@@ -402,10 +402,11 @@ var postsOperations = []*Operation{
 			{Name: "departmentIdList", In: "body", Type: "string", Required: false, Description: "部门 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create post (position)\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"岗位 code\"},\"departmentIdList\":{\"type\":\"string\",\"description\":\"部门 id 列表\"},\"description\":{\"type\":\"string\",\"description\":\"岗位描述\"},\"id\":{\"type\":\"string\",\"description\":\"岗位 ID\"},\"name\":{\"type\":\"string\",\"description\":\"岗位名称\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreatePostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_post")
 			}
 			res, err := c.CreatePost(ctx, req)
 			if err != nil {
@@ -423,10 +424,11 @@ var postsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get post (position)\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"岗位 code\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_post")
 			}
 			res, err := c.GetPost(ctx, req)
 			if err != nil {
@@ -444,10 +446,11 @@ var postsOperations = []*Operation{
 			{Name: "withCustomData", In: "body", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get post details by ID\",\"properties\":{\"idList\":{\"type\":\"string\",\"description\":\"部门 id 列表\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPostByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPostByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_post_by_id")
 			}
 			res, err := c.GetPostByID(ctx, req)
 			if err != nil {
@@ -465,10 +468,11 @@ var postsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a user's single post (deprecated; use getUserPosts)\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_post")
 			}
 			res, err := c.GetUserPost(ctx, req)
 			if err != nil {
@@ -486,10 +490,11 @@ var postsOperations = []*Operation{
 			{Name: "withCustomData", In: "query", Type: "boolean", Required: false, Description: "是否获取自定义数据"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get posts associated with a user\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserPostsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserPostsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_posts")
 			}
 			res, err := c.GetUserPosts(ctx, req)
 			if err != nil {
@@ -517,10 +522,11 @@ var postsOperations = []*Operation{
 			{Name: "updatedBefore", In: "query", Type: "number", Required: false, Description: "更新时间在此时间之前的岗位"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List posts (positions)\",\"properties\":{\"createdAfter\":{\"type\":\"number\",\"description\":\"创建时间在此时间之后的岗位\"},\"createdBefore\":{\"type\":\"number\",\"description\":\"创建时间在此时间之前的岗位\"},\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"keywords\":{\"type\":\"string\",\"description\":\"搜索岗位 code 或名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"metadataNoFieldId\":{\"type\":\"boolean\",\"description\":\"是否不显示 metadata 的 fieldId 字段\",\"default\":false},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"skipCount\":{\"type\":\"boolean\",\"description\":\"是否统计岗位关联的部门数和用户数\"},\"updatedAfter\":{\"type\":\"number\",\"description\":\"更新时间在此时间之后的岗位\"},\"updatedBefore\":{\"type\":\"number\",\"description\":\"更新时间在此时间之前的岗位\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withMetadata\":{\"type\":\"boolean\",\"description\":\"是否展示元数据内容\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(PostListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(PostListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "post_list")
 			}
 			res, err := c.PostList(ctx, req)
 			if err != nil {
@@ -549,10 +555,11 @@ var postsOperations = []*Operation{
 			{Name: "postCodes", In: "body", Type: "array", Required: false, Description: "岗位 code 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List posts (POST body variant of list-post)\",\"properties\":{\"createdAfter\":{\"type\":\"number\",\"description\":\"创建时间在此时间之后的岗位\"},\"createdBefore\":{\"type\":\"number\",\"description\":\"创建时间在此时间之前的岗位\"},\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\"},\"keywords\":{\"type\":\"string\",\"description\":\"搜索岗位 code 或名称\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"metadataNoFieldId\":{\"type\":\"boolean\",\"description\":\"是否不显示 metadata 的 fieldId 字段\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"postCodes\":{\"type\":\"array\",\"description\":\"岗位 code 数组\",\"items\":{\"type\":\"string\"}},\"skipCount\":{\"type\":\"boolean\",\"description\":\"是否统计岗位关联的部门数和用户数\"},\"updatedAfter\":{\"type\":\"number\",\"description\":\"更新时间在此时间之后的岗位\"},\"updatedBefore\":{\"type\":\"number\",\"description\":\"更新时间在此时间之前的岗位\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withMetadata\":{\"type\":\"boolean\",\"description\":\"是否展示元数据内容\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(PostListBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(PostListBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "post_list_batch")
 			}
 			res, err := c.PostListBatch(ctx, req)
 			if err != nil {
@@ -569,10 +576,11 @@ var postsOperations = []*Operation{
 			{Name: "code", In: "body", Type: "string", Required: true, Description: "分组 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete post\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"分组 code\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemovePostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemovePostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_post")
 			}
 			res, err := c.RemovePost(ctx, req)
 			if err != nil {
@@ -590,10 +598,11 @@ var postsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set a user's posts\",\"properties\":{\"postIds\":{\"type\":\"array\",\"description\":\"岗位 id 列表\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"}},\"required\":[\"postIds\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SetUserPostsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetUserPostsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_user_posts")
 			}
 			res, err := c.SetUserPosts(ctx, req)
 			if err != nil {
@@ -614,10 +623,11 @@ var postsOperations = []*Operation{
 			{Name: "departmentIdList", In: "body", Type: "string", Required: false, Description: "部门 id 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update post\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"岗位 code\"},\"departmentIdList\":{\"type\":\"string\",\"description\":\"部门 id 列表\"},\"description\":{\"type\":\"string\",\"description\":\"岗位描述\"},\"id\":{\"type\":\"string\",\"description\":\"岗位 ID\"},\"name\":{\"type\":\"string\",\"description\":\"岗位名称\"}},\"required\":[\"code\",\"name\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdatePostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_post")
 			}
 			res, err := c.UpdatePost(ctx, req)
 			if err != nil {
@@ -635,10 +645,11 @@ var postsOperations = []*Operation{
 			{Name: "postId", In: "body", Type: "string", Required: true, Description: "部门 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Associate user with a post\",\"properties\":{\"postId\":{\"type\":\"string\",\"description\":\"部门 id\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"}},\"required\":[\"userId\",\"postId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UserConnectionPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UserConnectionPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "user_connection_post")
 			}
 			res, err := c.UserConnectionPost(ctx, req)
 			if err != nil {

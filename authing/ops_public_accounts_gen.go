@@ -1017,10 +1017,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Bind roles to a public account\",\"properties\":{\"roleIds\":{\"type\":\"array\",\"description\":\"角色 IDs\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"roleIds\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BindPublicAccountOfRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BindPublicAccountOfRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "bind_public_account_of_roles")
 			}
 			res, err := c.BindPublicAccountOfRoles(ctx, req)
 			if err != nil {
@@ -1038,10 +1039,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userIds", In: "body", Type: "array", Required: true, Description: "用户 ID 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Bind users to a public account\",\"properties\":{\"publicAccountId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"publicAccountId\",\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(BindUsersPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(BindUsersPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "bind_users_public_account")
 			}
 			res, err := c.BindUsersPublicAccount(ctx, req)
 			if err != nil {
@@ -1058,10 +1060,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "公共账号 rowId"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Convert personal account into public account\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"公共账号 rowId\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ChangeIntoPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ChangeIntoPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "change_into_public_account")
 			}
 			res, err := c.ChangeIntoPublicAccount(ctx, req)
 			if err != nil {
@@ -1116,10 +1119,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create public account\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"departmentIds\":{\"type\":\"array\",\"description\":\"用户所属部门 ID 列表\",\"items\":{\"type\":\"string\"}},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/CreatePublicAccountOptions\",\"description\":\"可选参数\"},\"otp\":{\"$ref\":\"#/$defs/CreatePublicAccountOTP\",\"description\":\"公共账号的 OTP 验证器\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"salt\":{\"type\":\"string\",\"description\":\"加密用户密码的盐\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"additionalProperties\":false,\"$defs\":{\"CreatePublicAccountOTP\":{\"type\":\"object\",\"properties\":{\"recoveryCode\":{\"type\":\"string\",\"description\":\"OTP Recovery Code\"},\"secret\":{\"type\":\"string\",\"description\":\"OTP 密钥\"}},\"required\":[\"secret\"],\"additionalProperties\":false},\"CreatePublicAccountOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的父部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"keepPassword\":{\"type\":\"boolean\",\"description\":\"该参数一般在迁移旧有用户数据到 Authing 的时候会设置。开启这个开关，password 字段会直接写入 Authing 数据库，Authing 不会再次加密此字段。如果你的密码不是明文存储，你应该保持开启，并编写密码函数计算。\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"是否强制要求用户在第一次的时候重置密码\"},\"sendNotification\":{\"$ref\":\"#/$defs/SendCreateAccountNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"SendCreateAccountNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送邮件通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送短信通知\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreatePublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_public_account")
 			}
 			res, err := c.CreatePublicAccount(ctx, req)
 			if err != nil {
@@ -1137,10 +1141,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create public accounts\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"公共账号列表\",\"items\":{\"$ref\":\"#/$defs/CreatePublicAccountReq\"}},\"options\":{\"$ref\":\"#/$defs/CreatePublicAccountOptions\",\"description\":\"可选参数\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreatePublicAccountOTP\":{\"type\":\"object\",\"properties\":{\"recoveryCode\":{\"type\":\"string\",\"description\":\"OTP Recovery Code\"},\"secret\":{\"type\":\"string\",\"description\":\"OTP 密钥\"}},\"required\":[\"secret\"],\"additionalProperties\":false},\"CreatePublicAccountOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的父部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"keepPassword\":{\"type\":\"boolean\",\"description\":\"该参数一般在迁移旧有用户数据到 Authing 的时候会设置。开启这个开关，password 字段会直接写入 Authing 数据库，Authing 不会再次加密此字段。如果你的密码不是明文存储，你应该保持开启，并编写密码函数计算。\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"是否强制要求用户在第一次的时候重置密码\"},\"sendNotification\":{\"$ref\":\"#/$defs/SendCreateAccountNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"CreatePublicAccountReq\":{\"type\":\"object\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"departmentIds\":{\"type\":\"array\",\"description\":\"用户所属部门 ID 列表\",\"items\":{\"type\":\"string\"}},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/CreatePublicAccountOptions\",\"description\":\"可选参数\"},\"otp\":{\"$ref\":\"#/$defs/CreatePublicAccountOTP\",\"description\":\"公共账号的 OTP 验证器\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"salt\":{\"type\":\"string\",\"description\":\"加密用户密码的盐\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"additionalProperties\":false},\"SendCreateAccountNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送邮件通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送短信通知\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreatePublicAccountsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreatePublicAccountsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_public_accounts_batch")
 			}
 			res, err := c.CreatePublicAccountsBatch(ctx, req)
 			if err != nil {
@@ -1158,10 +1163,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete public accounts\",\"properties\":{\"options\":{\"$ref\":\"#/$defs/DeletePublicAccountsBatchOptions\",\"description\":\"可选参数\"},\"userIds\":{\"type\":\"array\",\"description\":\"公共账号用户 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false,\"$defs\":{\"DeletePublicAccountsBatchOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(DeletePublicAccountsBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeletePublicAccountsBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_public_accounts_batch")
 			}
 			res, err := c.DeletePublicAccountsBatch(ctx, req)
 			if err != nil {
@@ -1179,10 +1185,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List groups of a public account\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户唯一标志，可以是用户 ID、用户名、邮箱、手机号、外部 ID、在外部身份源的 ID。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetGroupsOfPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetGroupsOfPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_groups_of_public_account")
 			}
 			res, err := c.GetGroupsOfPublicAccount(ctx, req)
 			if err != nil {
@@ -1199,10 +1206,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userId", In: "query", Type: "string", Required: true, Description: "用户 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get public account's post\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPostOfPublicUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPostOfPublicUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_post_of_public_user")
 			}
 			res, err := c.GetPostOfPublicUser(ctx, req)
 			if err != nil {
@@ -1222,10 +1230,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "withDepartmentIds", In: "query", Type: "boolean", Required: false, Description: "是否获取部门 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get public account\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"公共账号用户 ID\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_account")
 			}
 			res, err := c.GetPublicAccount(ctx, req)
 			if err != nil {
@@ -1245,10 +1254,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "withDepartmentIds", In: "query", Type: "boolean", Required: false, Description: "是否获取部门 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get public accounts\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"userIds\":{\"type\":\"array\",\"description\":\"公共账号用户 ID 数组\",\"items\":{\"type\":\"string\"}},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_account_batch")
 			}
 			res, err := c.GetPublicAccountBatch(ctx, req)
 			if err != nil {
@@ -1272,10 +1282,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "orderBy", In: "query", Type: "string", Required: false, Description: "增序或降序"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List departments of a public account\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"orderBy\":{\"type\":\"string\",\"description\":\"增序或降序\",\"enum\":[\"Asc\",\"Desc\"],\"default\":\"Desc\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"sortBy\":{\"type\":\"string\",\"description\":\"排序依据，如 部门创建时间、加入部门时间、部门名称、部门标志符\",\"enum\":[\"DepartmentCreatedAt\",\"JoinDepartmentAt\",\"DepartmentName\",\"DepartmemtCode\"],\"default\":\"JoinDepartmentAt\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentPaths\":{\"type\":\"boolean\",\"description\":\"是否获取部门路径\",\"default\":false}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_account_departments")
 			}
 			res, err := c.GetPublicAccountDepartments(ctx, req)
 			if err != nil {
@@ -1293,10 +1304,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add public account to groups\",\"properties\":{\"groupIds\":{\"type\":\"array\",\"description\":\"群组 ID 列表\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"groupIds\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountOfGroupsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountOfGroupsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_account_of_groups")
 			}
 			res, err := c.GetPublicAccountOfGroups(ctx, req)
 			if err != nil {
@@ -1315,10 +1327,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List roles of a public account\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\",\"default\":\"default\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_account_roles")
 			}
 			res, err := c.GetPublicAccountRoles(ctx, req)
 			if err != nil {
@@ -1335,10 +1348,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "departmentId", In: "query", Type: "string", Required: true, Description: "部门 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List public accounts of a department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 ID\"}},\"required\":[\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountsOfDepartmentRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountsOfDepartmentRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_accounts_of_department")
 			}
 			res, err := c.GetPublicAccountsOfDepartment(ctx, req)
 			if err != nil {
@@ -1355,10 +1369,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "groupId", In: "query", Type: "string", Required: true, Description: "分组 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List public accounts of a group\",\"properties\":{\"groupId\":{\"type\":\"string\",\"description\":\"分组 ID\"}},\"required\":[\"groupId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountsOfGroupRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountsOfGroupRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_accounts_of_group")
 			}
 			res, err := c.GetPublicAccountsOfGroup(ctx, req)
 			if err != nil {
@@ -1375,10 +1390,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "postId", In: "query", Type: "string", Required: true, Description: "岗位 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List public accounts of a post\",\"properties\":{\"postId\":{\"type\":\"string\",\"description\":\"岗位 ID\"}},\"required\":[\"postId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountsOfPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountsOfPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_accounts_of_post")
 			}
 			res, err := c.GetPublicAccountsOfPost(ctx, req)
 			if err != nil {
@@ -1395,10 +1411,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "roleId", In: "query", Type: "string", Required: true, Description: "角色 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List public accounts of a role\",\"properties\":{\"roleId\":{\"type\":\"string\",\"description\":\"角色 ID\"}},\"required\":[\"roleId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountsOfRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountsOfRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_accounts_of_role")
 			}
 			res, err := c.GetPublicAccountsOfRole(ctx, req)
 			if err != nil {
@@ -1415,10 +1432,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userId", In: "query", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List a user's public accounts\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetPublicAccountsOfUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetPublicAccountsOfUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_public_accounts_of_user")
 			}
 			res, err := c.GetPublicAccountsOfUser(ctx, req)
 			if err != nil {
@@ -1435,10 +1453,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "publicAccountId", In: "query", Type: "string", Required: true, Description: "公共账号 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users of a public account\",\"properties\":{\"publicAccountId\":{\"type\":\"string\",\"description\":\"公共账号 ID\"}},\"required\":[\"publicAccountId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUsersOfPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUsersOfPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_users_of_public_account")
 			}
 			res, err := c.GetUsersOfPublicAccount(ctx, req)
 			if err != nil {
@@ -1457,10 +1476,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Force logout public accounts\",\"properties\":{\"appIds\":{\"type\":\"array\",\"description\":\"APP ID 列表\",\"items\":{\"type\":\"string\"}},\"options\":{\"$ref\":\"#/$defs/KickPublicAccountsOptions\",\"description\":\"可选参数\"},\"userId\":{\"type\":\"string\",\"description\":\"公共账号 ID\"}},\"required\":[\"appIds\",\"userId\"],\"additionalProperties\":false,\"$defs\":{\"KickPublicAccountsOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(KickPublicAccountsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(KickPublicAccountsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "kick_public_accounts")
 			}
 			res, err := c.KickPublicAccounts(ctx, req)
 			if err != nil {
@@ -1480,10 +1500,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选项"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List/search public accounts\",\"properties\":{\"advancedFilter\":{\"type\":\"array\",\"description\":\"高级搜索\",\"items\":{\"$ref\":\"#/$defs/ListPublicAccountsAdvancedFilterItem\"}},\"keywords\":{\"type\":\"string\",\"description\":\"模糊搜索关键字\"},\"options\":{\"$ref\":\"#/$defs/ListPublicAccountsOptions\",\"description\":\"可选项\"},\"searchQuery\":{\"description\":\"使用 ES 查询语句执行搜索命令\"}},\"additionalProperties\":false,\"$defs\":{\"ListPublicAccountsAdvancedFilterItem\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"高级搜索指定的公共账号字段：\\n- `id`: 公共账号 ID\\n- `phone`: 手机号\\n- `email`: 邮箱\\n- `username`: 用户名\\n- `externalId`: 公共账号在外部系统的 ID\\n- `name`: 姓名\\n- `status`: 公共账号状态，可选值为 `Activated` 和 `Suspended`\\n- `gender`: 公共账号性别，可选值为 `M`（男性）、`F`（女性） 和 `U`（未知）\\n- `birthdate`: 出生日期\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `country`: 国家\\n- `province`: 省份\\n- `zoneinfo`: 时区\\n- `website`: 个人网站\\n- `address`: 地址\\n- `streetAddress`: 街道地址\\n- `company`: 公司\\n- `postalCode`: 邮政编码\\n- `formatted`: 格式化的地址\\n- `signedUp`: 注册时间\\n- `locale`: 语言信息\\n- `lastLogin`: 上次登录时间，为时间戳类型\\n- `loginsCount`: 登录次数，为数字类型\\n- `lastLoginApp`: 上次登录的应用 ID\\n- `userSource`: 公共账号来源，具体使用见示例\\n- `department`: 公共账号部门，具体使用见示例\\n- `loggedInApps`: 曾经登录过的应用，具体使用见示例\\n- ... 其他自定义字段\"},\"operator\":{\"type\":\"string\",\"description\":\"运算符，可选值为：\\n- `EQUAL`: 全等，适用于数字和字符串的全等匹配\\n- `NOT_EQUAL`: 不等于，适用于数字和字符串的匹配\\n- `CONTAINS`: 字符串包含\\n- `NOT_CONTAINS`: 字符串不包含\\n- `IS_NULL`: 为空\\n- `NOT_NULL`: 不为空\\n- `IN`: 为某个数组中的元素\\n- `GREATER`: 大于或等于，适用于数字、日期类型数据的比较\\n- `LESSER`: 小于或等于，适用于数字、日期类型数据的比较\\n- `BETWEEN`: 介于什么什么之间，适用于数字、日期类型数据的比较\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"value\":{\"description\":\"搜索值，不同的 `field` 对应的 `value` 类型可能不一样，详情见示例。\"}},\"required\":[\"field\",\"operator\"],\"additionalProperties\":false},\"ListPublicAccountsOptions\":{\"type\":\"object\",\"properties\":{\"fuzzySearchOn\":{\"type\":\"array\",\"description\":\"模糊搜索匹配的公共账号字段，可选值为：\\n- `phone`: 公共账号手机号，不能包含手机号区号，默认包含\\n- `email`: 公共账号邮箱，默认包含\\n- `name`: 公共账号名称，默认包含\\n- `username`: 用户名，默认包含\\n- `nickname`: 公共账号昵称，默认包含\\n- `id`: 公共账号 ID\\n- `company`: 公司\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `middleName`: 中间名\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `website`: 个人网站\\n- `address`: 地址\\n- `formatted`: 格式化地址\\n- `streetAddress`: 街道地址\\n- `postalCode`: 邮编号码\",\"items\":{\"type\":\"string\",\"enum\":[\"id\",\"phone\",\"email\",\"name\",\"username\",\"externalId\",\"nickname\",\"company\",\"givenName\",\"familyName\",\"middleName\",\"profile\",\"preferredUsername\",\"website\",\"address\",\"formatted\",\"streetAddress\",\"postalCode\",\"identityNumber\"]}},\"pagination\":{\"$ref\":\"#/$defs/Pagination\",\"description\":\"分页配置\"},\"sort\":{\"type\":\"array\",\"description\":\"排序设置，可以设置多项按照多个字段进行排序\",\"items\":{\"$ref\":\"#/$defs/Sorting\"}},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\"}},\"additionalProperties\":false},\"Pagination\":{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false},\"Sorting\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"进行排序的字段，可选值为：\\n- `createdAt`: 创建时间\\n- `updatedAt`: 修改时间\\n- `email`: 邮箱\\n- `phone`: 手机号\\n- `username`: 用户名\\n- `externalId`: 外部 ID\\n- `status`: 公共账号状态\\n- `statusChangedAt`: 状态修改时间\\n- `passwordLastSetAt`: 密码修改时间\\n- `loginsCount`: 登录次数\\n- `gender`: 性别\\n- `lastLogin`: 上次登录时间\\n- `userSourceType`: 公共账号注册来源\\n- `lastMfaTime`: 上次 MFA 认证时间\\n- `passwordSecurityLevel`: 密码安全等级\\n- `phoneCountryCode`: 手机区号\\n- `lastIp`: 上次登录时使用的 IP\",\"enum\":[\"id\",\"createdAt\",\"updatedAt\",\"email\",\"username\",\"externalId\",\"phone\",\"status\",\"statusChangedAt\",\"passwordLastSetAt\",\"loginsCount\",\"gender\",\"lastLogin\",\"userSourceType\",\"lastMfaTime\",\"passwordSecurityLevel\",\"phoneCountryCode\",\"lastIp\"]},\"order\":{\"type\":\"string\",\"description\":\"排序顺序：\\n- `desc`: 按照从大到小降序。\\n- `asc`: 按照从小到大升序。\",\"enum\":[\"desc\",\"asc\"]}},\"required\":[\"field\",\"order\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListPublicAccountsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListPublicAccountsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_public_accounts")
 			}
 			res, err := c.ListPublicAccounts(ctx, req)
 			if err != nil {
@@ -1501,10 +1522,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch resign (offboard) public accounts\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ResignPublicAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ResignPublicAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "resign_public_account_batch")
 			}
 			res, err := c.ResignPublicAccountBatch(ctx, req)
 			if err != nil {
@@ -1523,10 +1545,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set public account's departments\",\"properties\":{\"departments\":{\"type\":\"array\",\"description\":\"部门信息\",\"items\":{\"$ref\":\"#/$defs/SetUserDepartment\"}},\"options\":{\"$ref\":\"#/$defs/SetUserDepartmentsOptions\",\"description\":\"可选参数\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\",\"departments\"],\"additionalProperties\":false,\"$defs\":{\"SetUserDepartment\":{\"type\":\"object\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 id\"},\"isLeader\":{\"type\":\"boolean\",\"description\":\"是否是部门 leader\"},\"isMainDepartment\":{\"type\":\"boolean\",\"description\":\"是否是主部门\"}},\"required\":[\"departmentId\"],\"additionalProperties\":false},\"SetUserDepartmentsOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetPublicAccountOfDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetPublicAccountOfDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_public_account_of_departments")
 			}
 			res, err := c.SetPublicAccountOfDepartments(ctx, req)
 			if err != nil {
@@ -1544,10 +1567,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "postId", In: "body", Type: "string", Required: true, Description: "部门 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set public account's post\",\"properties\":{\"postId\":{\"type\":\"string\",\"description\":\"部门 id\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"}},\"required\":[\"userId\",\"postId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SetPublicAccountOfnPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetPublicAccountOfnPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_public_account_ofn_post")
 			}
 			res, err := c.SetPublicAccountOfnPost(ctx, req)
 			if err != nil {
@@ -1565,10 +1589,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "publicAccountIds", In: "body", Type: "array", Required: true, Description: "用户 ID 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Bind public accounts to a user\",\"properties\":{\"publicAccountIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\",\"publicAccountIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SetuserOfPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetuserOfPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "setuser_of_public_account")
 			}
 			res, err := c.SetuserOfPublicAccount(ctx, req)
 			if err != nil {
@@ -1586,10 +1611,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "postId", In: "body", Type: "string", Required: true, Description: "部门 id"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Unbind public account from post\",\"properties\":{\"postId\":{\"type\":\"string\",\"description\":\"部门 id\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 id\"}},\"required\":[\"userId\",\"postId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UnbindPublicAccountOfPostRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UnbindPublicAccountOfPostRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "unbind_public_account_of_post")
 			}
 			res, err := c.UnbindPublicAccountOfPost(ctx, req)
 			if err != nil {
@@ -1607,10 +1633,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "publicAccountId", In: "body", Type: "string", Required: true, Description: "用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Unbind user from public account\",\"properties\":{\"publicAccountId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\",\"publicAccountId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UnbindUsersPublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UnbindUsersPublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "unbind_users_public_account")
 			}
 			res, err := c.UnbindUsersPublicAccount(ctx, req)
 			if err != nil {
@@ -1663,10 +1690,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update public account profile\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/UpdatePublicAccountOptions\",\"description\":\"可选参数\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"required\":[\"userId\"],\"additionalProperties\":false,\"$defs\":{\"SendResetPasswordNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"inputSendEmailNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送邮箱\"},\"inputSendPhoneNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送手机号\"},\"sendDefaultEmailNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认邮件通知\"},\"sendDefaultPhoneNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认短信通知\"}},\"additionalProperties\":false},\"UpdatePublicAccountOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"设置用户首次登录要求重置密码\"},\"resetPasswordOnNextLogin\":{\"type\":\"boolean\",\"description\":\"下次登录要求重置密码\"},\"sendPasswordResetedNotification\":{\"$ref\":\"#/$defs/SendResetPasswordNotification\",\"description\":\"重置密码发送邮件和手机号选项\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdatePublicAccountRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePublicAccountRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_public_account")
 			}
 			res, err := c.UpdatePublicAccount(ctx, req)
 			if err != nil {
@@ -1684,10 +1712,11 @@ var publicAccountsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch update public account profiles\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"公共账号列表\",\"items\":{\"$ref\":\"#/$defs/UpdatePublicAccountInfo\"}},\"options\":{\"$ref\":\"#/$defs/UpdatePublicAccountBatchOptions\",\"description\":\"可选参数\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"SendResetPasswordNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"inputSendEmailNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送邮箱\"},\"inputSendPhoneNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送手机号\"},\"sendDefaultEmailNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认邮件通知\"},\"sendDefaultPhoneNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认短信通知\"}},\"additionalProperties\":false},\"UpdatePublicAccountBatchOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnNextLogin\":{\"type\":\"boolean\",\"description\":\"下次登录要求重置密码\"},\"sendPasswordResetedNotification\":{\"$ref\":\"#/$defs/SendResetPasswordNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"UpdatePublicAccountInfo\":{\"type\":\"object\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"required\":[\"userId\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdatePublicAccountBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdatePublicAccountBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_public_account_batch")
 			}
 			res, err := c.UpdatePublicAccountBatch(ctx, req)
 			if err != nil {

@@ -325,10 +325,11 @@ var riskListsOperations = []*Operation{
 			{Name: "ips", In: "body", Type: "string", Required: true, Description: "ip, 多个IP以逗号分割"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create IP list entry\",\"properties\":{\"addType\":{\"type\":\"string\",\"description\":\"添加类型，MANUAL-手动，SCHEDULE-策略添加\"},\"expireAt\":{\"type\":\"string\",\"description\":\"添加时间\"},\"ipType\":{\"type\":\"string\",\"description\":\"ip类型，WHITE-白名单，BLACK-黑名单\"},\"ips\":{\"type\":\"string\",\"description\":\"ip, 多个IP以逗号分割\"},\"limitList\":{\"type\":\"array\",\"description\":\"限制类型，FORBID_LOGIN-禁止登录，FORBID_REGISTER-禁止注册，SKIP_MFA-跳过 MFA\",\"items\":{\"type\":\"string\"}},\"removeType\":{\"type\":\"string\",\"description\":\"删除类型，MANUAL-手动，SCHEDULE-策略删除\"}},\"required\":[\"expireAt\",\"limitList\",\"removeType\",\"addType\",\"ipType\",\"ips\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add")
 			}
 			res, err := c.Add(ctx, req)
 			if err != nil {
@@ -355,10 +356,11 @@ var riskListsOperations = []*Operation{
 			{Name: "optObject", In: "body", Type: "string", Required: true, Description: "策略操作对象，目前只有 ip"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create risk policy\",\"properties\":{\"action\":{\"type\":\"string\",\"description\":\"策略动作, ADD_IP_BLACK_LIST-添加IP黑名单，ADD_USER_BLACK_LIST-添加用户黑名单\",\"enum\":[\"ADD_IP_BLACK_LIST\",\"ADD_USER_BLACK_LIST\"]},\"countThr\":{\"type\":\"number\",\"description\":\"次数阈值\"},\"eventStateType\":{\"type\":\"string\",\"description\":\"事件状态类型，password_wrong-密码错误，account_wrong-账号错误\",\"enum\":[\"password_wrong\",\"account_wrong\"]},\"ipCond\":{\"type\":\"string\",\"description\":\"IP条件, NO_LIMIT-不限制，ONE-单个IP，与 userCond 二者取一个\",\"enum\":[\"NO_LIMIT\",\"ONE\"]},\"ipRange\":{\"type\":\"string\",\"description\":\"操作IP的范围, ALL-所有，NOT_IN_WHITE_LIST-不在白名单中，与 userRange 二者取一个\",\"enum\":[\"ALL\",\"NOT_IN_WHITE_LIST\"]},\"limitList\":{\"type\":\"string\",\"description\":\"限制类型列表,FORBID_LOGIN-禁止登录，FORBID_REGISTER-禁止注册\",\"enum\":[\"FORBID_LOGIN\",\"FORBID_REGISTER\"]},\"optObject\":{\"type\":\"string\",\"description\":\"策略操作对象，目前只有 ip\",\"enum\":[\"IP\",\"USER\"]},\"removeType\":{\"type\":\"string\",\"description\":\"移除类型，MANUAL-手动，SCHEDULE-策略, 目前只有手动\",\"enum\":[\"MANUAL\",\"SCHEDULE\"]},\"timeRange\":{\"type\":\"number\",\"description\":\"时间范围，最近多少分钟\"},\"userCond\":{\"type\":\"string\",\"description\":\"IP条件, NO_LIMIT-不限制，ONE-单个用户，与 ipCond 二者取一个\",\"enum\":[\"NO_LIMIT\",\"ONE\"]},\"userRange\":{\"type\":\"string\",\"description\":\"操作USER的范围, ALL-所有，NOT_IN_WHITE_LIST-不在白名单中，与 ipRange 二者取一个\",\"enum\":[\"ALL\",\"NOT_IN_WHITE_LIST\"]}},\"required\":[\"limitList\",\"action\",\"removeType\",\"eventStateType\",\"countThr\",\"timeRange\",\"userCond\",\"ipCond\",\"userRange\",\"ipRange\",\"optObject\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddRiskListPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddRiskListPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_risk_list_policy")
 			}
 			res, err := c.AddRiskListPolicy(ctx, req)
 			if err != nil {
@@ -380,10 +382,11 @@ var riskListsOperations = []*Operation{
 			{Name: "userIds", In: "body", Type: "array", Required: true, Description: "userId, 多个 userId 以逗号分割"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create user (risk) list entry\",\"properties\":{\"addType\":{\"type\":\"string\",\"description\":\"添加类型，MANUAL-手动，SCHEDULE-策略添加\"},\"expireAt\":{\"type\":\"number\",\"description\":\"过期时间\"},\"limitList\":{\"type\":\"array\",\"description\":\"限制类型，FORBID_LOGIN-禁止登录，FORBID_REGISTER-禁止注册，SKIP_MFA-跳过 MFA\",\"items\":{\"type\":\"string\"}},\"removeType\":{\"type\":\"string\",\"description\":\"删除类型，MANUAL-手动，SCHEDULE-策略删除\"},\"userIds\":{\"type\":\"array\",\"description\":\"userId, 多个 userId 以逗号分割\",\"items\":{\"type\":\"string\"}},\"userListType\":{\"type\":\"string\",\"description\":\"用户名单类型，WHITE-白名单，BLACK-黑名单\"}},\"required\":[\"expireAt\",\"limitList\",\"removeType\",\"addType\",\"userListType\",\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_user")
 			}
 			res, err := c.AddUser(ctx, req)
 			if err != nil {
@@ -400,10 +403,11 @@ var riskListsOperations = []*Operation{
 			{Name: "id", In: "path", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete IP list entry\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_by_id")
 			}
 			res, err := c.DeleteByID(ctx, req)
 			if err != nil {
@@ -420,10 +424,11 @@ var riskListsOperations = []*Operation{
 			{Name: "id", In: "path", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete risk policy\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteRiskListPolicyByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteRiskListPolicyByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_risk_list_policy_by_id")
 			}
 			res, err := c.DeleteRiskListPolicyByID(ctx, req)
 			if err != nil {
@@ -440,10 +445,11 @@ var riskListsOperations = []*Operation{
 			{Name: "id", In: "path", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete user (risk) list entry\",\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteUserListByIDRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteUserListByIDRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_user_list_by_id")
 			}
 			res, err := c.DeleteUserListByID(ctx, req)
 			if err != nil {
@@ -462,10 +468,11 @@ var riskListsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List IP (risk) lists\",\"properties\":{\"ipType\":{\"type\":\"string\",\"description\":\"IP 类型\",\"enum\":[\"BLACK\",\"WHITE\"]},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"ipType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindIPListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindIPListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_ip_list")
 			}
 			res, err := c.FindIPList(ctx, req)
 			if err != nil {
@@ -484,10 +491,11 @@ var riskListsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List risk policies\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"optObject\":{\"type\":\"string\",\"description\":\"策略操作对象，目前只有 ip\",\"enum\":[\"IP\",\"USER\"]},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"optObject\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindRiskListPolicyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindRiskListPolicyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_risk_list_policy")
 			}
 			res, err := c.FindRiskListPolicy(ctx, req)
 			if err != nil {
@@ -506,10 +514,11 @@ var riskListsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List risk-list users\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"userListType\":{\"type\":\"string\",\"description\":\"IP 类型\",\"enum\":[\"BLACK\",\"WHITE\"]}},\"required\":[\"userListType\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(FindUserListRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(FindUserListRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "find_user_list")
 			}
 			res, err := c.FindUserList(ctx, req)
 			if err != nil {

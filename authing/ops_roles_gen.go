@@ -614,10 +614,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组的 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Assign a role to multiple targets\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"enableTime\":{\"type\":\"number\",\"description\":\"主体加入时间毫秒值, 为 null 时立即加入\"},\"endTime\":{\"type\":\"number\",\"description\":\"主体过期时间毫秒值, 为 null 时永久有效\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"},\"targets\":{\"type\":\"array\",\"description\":\"目标对象\",\"items\":{\"$ref\":\"#/$defs/Target\"}}},\"required\":[\"targets\",\"code\"],\"additionalProperties\":false,\"$defs\":{\"Target\":{\"type\":\"object\",\"properties\":{\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AssignRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AssignRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "assign_role")
 			}
 			res, err := c.AssignRole(ctx, req)
 			if err != nil {
@@ -635,10 +636,11 @@ var rolesOperations = []*Operation{
 			{Name: "roles", In: "body", Type: "array", Required: true, Description: "角色信息列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch assign roles\",\"properties\":{\"roles\":{\"type\":\"array\",\"description\":\"角色信息列表\",\"items\":{\"$ref\":\"#/$defs/RoleCode\"}},\"targets\":{\"type\":\"array\",\"description\":\"分配角色的目标列表\",\"items\":{\"$ref\":\"#/$defs/Target\"}}},\"required\":[\"targets\",\"roles\"],\"additionalProperties\":false,\"$defs\":{\"RoleCode\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"}},\"required\":[\"code\"],\"additionalProperties\":false},\"Target\":{\"type\":\"object\",\"properties\":{\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(AssignRoleBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AssignRoleBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "assign_role_batch")
 			}
 			res, err := c.AssignRoleBatch(ctx, req)
 			if err != nil {
@@ -655,10 +657,11 @@ var rolesOperations = []*Operation{
 			{Name: "roles", In: "body", Type: "array", Required: true, Description: "角色信息列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check role mutual exclusion\",\"properties\":{\"roles\":{\"type\":\"array\",\"description\":\"角色信息列表\",\"items\":{\"$ref\":\"#/$defs/RoleCode\"}}},\"required\":[\"roles\"],\"additionalProperties\":false,\"$defs\":{\"RoleCode\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"}},\"required\":[\"code\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CheckMutualExclusionRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckMutualExclusionRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_mutual_exclusion")
 			}
 			res, err := c.CheckMutualExclusion(ctx, req)
 			if err != nil {
@@ -677,10 +680,11 @@ var rolesOperations = []*Operation{
 			{Name: "name", In: "body", Type: "string", Required: false, Description: "权限分组（权限空间）内角色名称"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a role code or name is available\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）内角色的唯一标识符\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）内角色名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传使用默认权限分组。\"}},\"required\":[\"code\",\"namespace\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckParamsNamespaceRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckParamsNamespaceRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_params_namespace")
 			}
 			res, err := c.CheckParamsNamespace(ctx, req)
 			if err != nil {
@@ -699,10 +703,11 @@ var rolesOperations = []*Operation{
 			{Name: "description", In: "body", Type: "string", Required: false, Description: "角色描述"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create admin role\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"管理员角色的唯一标识符\"},\"description\":{\"type\":\"string\",\"description\":\"角色描述\"},\"name\":{\"type\":\"string\",\"description\":\"管理员角色名称\"}},\"required\":[\"name\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateAdminRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateAdminRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_admin_role")
 			}
 			res, err := c.CreateAdminRole(ctx, req)
 			if err != nil {
@@ -723,10 +728,11 @@ var rolesOperations = []*Operation{
 			{Name: "disableTime", In: "body", Type: "string", Required: false, Description: "角色自动禁止时间，单位毫秒, 如果传null表示永久有效"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create role\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）内角色的唯一标识符\"},\"description\":{\"type\":\"string\",\"description\":\"角色描述\"},\"disableTime\":{\"type\":\"string\",\"description\":\"角色自动禁止时间，单位毫秒, 如果传null表示永久有效\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）内角色名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_role")
 			}
 			res, err := c.CreateRole(ctx, req)
 			if err != nil {
@@ -743,10 +749,11 @@ var rolesOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "角色列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create roles\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"角色列表\",\"items\":{\"$ref\":\"#/$defs/RoleListItem\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"RoleListItem\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"description\":{\"type\":\"string\",\"description\":\"角色描述\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组内角色名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateRolesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateRolesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_roles_batch")
 			}
 			res, err := c.CreateRolesBatch(ctx, req)
 			if err != nil {
@@ -763,10 +770,11 @@ var rolesOperations = []*Operation{
 			{Name: "codeList", In: "body", Type: "array", Required: true, Description: "角色 code 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete custom admin roles\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"角色 code 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteAdminRolesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteAdminRolesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_admin_roles_batch")
 			}
 			res, err := c.DeleteAdminRolesBatch(ctx, req)
 			if err != nil {
@@ -783,10 +791,11 @@ var rolesOperations = []*Operation{
 			{Name: "roleList", In: "body", Type: "array", Required: true, Description: "角色 Code 和 namespace 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete roles across permission namespaces\",\"properties\":{\"roleList\":{\"type\":\"array\",\"description\":\"角色 Code 和 namespace 列表\",\"items\":{\"$ref\":\"#/$defs/RoleCodeAndNamespace\"}}},\"required\":[\"roleList\"],\"additionalProperties\":false,\"$defs\":{\"RoleCodeAndNamespace\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code\"}},\"required\":[\"code\",\"namespace\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(DeleteRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_roles")
 			}
 			res, err := c.DeleteRoles(ctx, req)
 			if err != nil {
@@ -804,10 +813,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete roles within one permission namespace\",\"properties\":{\"codeList\":{\"type\":\"array\",\"description\":\"角色 code 列表\",\"items\":{\"type\":\"string\"}},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\"}},\"required\":[\"codeList\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteRolesBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteRolesBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_roles_batch")
 			}
 			res, err := c.DeleteRolesBatch(ctx, req)
 			if err != nil {
@@ -825,10 +835,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get role\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组(权限空间)内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_role")
 			}
 			res, err := c.GetRole(ctx, req)
 			if err != nil {
@@ -847,10 +858,11 @@ var rolesOperations = []*Operation{
 			{Name: "resourceType", In: "query", Type: "string", Required: false, Description: "资源类型，如 数据、API、按钮、菜单"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List resources authorized to a role\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"},\"resourceType\":{\"type\":\"string\",\"description\":\"资源类型，如 数据、API、按钮、菜单\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetRoleAuthorizedResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetRoleAuthorizedResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_role_authorized_resources")
 			}
 			res, err := c.GetRoleAuthorizedResources(ctx, req)
 			if err != nil {
@@ -872,10 +884,11 @@ var rolesOperations = []*Operation{
 			{Name: "targetType", In: "query", Type: "array", Required: false, Description: "目标类型，接受用户，部门"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List role assignments\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespaceCode\":{\"type\":\"string\",\"description\":\"权限空间code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"query\":{\"type\":\"string\",\"description\":\"按角色 Code 或者角色名称查询\"},\"roleCode\":{\"type\":\"string\",\"description\":\"角色 code,只能使用字母、数字和 -_，最多 50 字符\"},\"targetType\":{\"type\":\"array\",\"description\":\"目标类型，接受用户，部门\",\"items\":{\"type\":\"string\",\"enum\":[\"USER\",\"ORG\"]}}},\"required\":[\"roleCode\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListRoleAssignmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRoleAssignmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_role_assignments")
 			}
 			res, err := c.ListRoleAssignments(ctx, req)
 			if err != nil {
@@ -895,10 +908,11 @@ var rolesOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List role's departments\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListRoleDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRoleDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_role_departments")
 			}
 			res, err := c.ListRoleDepartments(ctx, req)
 			if err != nil {
@@ -921,10 +935,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组的 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List role members\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListRoleMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRoleMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_role_members")
 			}
 			res, err := c.ListRoleMembers(ctx, req)
 			if err != nil {
@@ -944,10 +959,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List roles\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"用于根据角色的 code 或者名称进行模糊搜索，可选。\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\",\"default\":\"default\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_roles")
 			}
 			res, err := c.ListRoles(ctx, req)
 			if err != nil {
@@ -966,10 +982,11 @@ var rolesOperations = []*Operation{
 			{Name: "namespace", In: "body", Type: "string", Required: false, Description: "所属权限分组的 code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Revoke a role from targets\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"},\"targets\":{\"type\":\"array\",\"description\":\"移除角色的目标\",\"items\":{\"$ref\":\"#/$defs/Target\"}}},\"required\":[\"targets\",\"code\"],\"additionalProperties\":false,\"$defs\":{\"Target\":{\"type\":\"object\",\"properties\":{\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(RevokeRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevokeRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revoke_role")
 			}
 			res, err := c.RevokeRole(ctx, req)
 			if err != nil {
@@ -987,10 +1004,11 @@ var rolesOperations = []*Operation{
 			{Name: "roles", In: "body", Type: "array", Required: true, Description: "角色信息列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch revoke roles\",\"properties\":{\"roles\":{\"type\":\"array\",\"description\":\"角色信息列表\",\"items\":{\"$ref\":\"#/$defs/RoleCode\"}},\"targets\":{\"type\":\"array\",\"description\":\"移除角色的目标列表\",\"items\":{\"$ref\":\"#/$defs/Target\"}}},\"required\":[\"targets\",\"roles\"],\"additionalProperties\":false,\"$defs\":{\"RoleCode\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组内角色的唯一标识符\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组的 code\"}},\"required\":[\"code\"],\"additionalProperties\":false},\"Target\":{\"type\":\"object\",\"properties\":{\"targetIdentifier\":{\"type\":\"string\",\"description\":\"目标对象的唯一标志符：\\n- 如果是用户，为用户的 ID，如 `6343b98b7cfxxx9366e9b7c`\\n- 如果是角色，为角色的 code，如 `admin`\\n- 如果是分组，为分组的 code，如 `developer`\\n- 如果是部门，为部门的 ID，如 `6343bafc019xxxx889206c4c`\"},\"targetType\":{\"type\":\"string\",\"description\":\"目标对象类型：\\n- `USER`: 用户\\n- `ROLE`: 角色\\n- `GROUP`: 分组\\n- `DEPARTMENT`: 部门\",\"enum\":[\"USER\",\"ROLE\",\"GROUP\",\"DEPARTMENT\"]}},\"required\":[\"targetType\",\"targetIdentifier\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(RevokeRoleBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RevokeRoleBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "revoke_role_batch")
 			}
 			res, err := c.RevokeRoleBatch(ctx, req)
 			if err != nil {
@@ -1014,10 +1032,11 @@ var rolesOperations = []*Operation{
 			{Name: "enablePermissionApply", In: "body", Type: "boolean", Required: false, Description: "是否开启可申请权限，另外应用必须开启 SSO 单点登录和未授权用户可以在应用面板中看到该应用配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update role\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"权限分组(权限空间）内角色的唯一标识符\"},\"description\":{\"type\":\"string\",\"description\":\"角色描述\"},\"disableTime\":{\"type\":\"string\",\"description\":\"角色自动禁止时间，单位毫秒, 如果传null表示永久有效\"},\"enablePermissionApply\":{\"type\":\"boolean\",\"description\":\"是否开启可申请权限，另外应用必须开启 SSO 单点登录和未授权用户可以在应用面板中看到该应用配置\"},\"name\":{\"type\":\"string\",\"description\":\"权限分组（权限空间）角色名称\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 code，不传获取默认权限分组。\"},\"newCode\":{\"type\":\"string\",\"description\":\"角色新的权限分组（权限空间）内唯一识别码\"},\"status\":{\"type\":\"string\",\"description\":\"角色状态，ENABLE-表示正常，DISABLE-表示禁止\"}},\"required\":[\"name\",\"newCode\",\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_role")
 			}
 			res, err := c.UpdateRole(ctx, req)
 			if err != nil {

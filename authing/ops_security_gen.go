@@ -136,10 +136,11 @@ var securityOperations = []*Operation{
 			{Name: "disableFactors", In: "body", Type: "array", Required: true, Description: "关闭的 MFA 认证因素列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Disable global MFA settings\",\"properties\":{\"disableFactors\":{\"type\":\"array\",\"description\":\"关闭的 MFA 认证因素列表\",\"items\":{\"type\":\"string\",\"enum\":[\"OTP\",\"SMS\",\"EMAIL\",\"FACE\"]}}},\"required\":[\"disableFactors\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CloseGlobalMFASettingsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CloseGlobalMFASettingsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "close_global_mfa_settings")
 			}
 			res, err := c.CloseGlobalMFASettings(ctx, req)
 			if err != nil {
@@ -155,7 +156,7 @@ var securityOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get global MFA settings\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_global_mfa_settings")
 			}
 			res, err := c.GetGlobalMFASettings(ctx)
 			if err != nil {
@@ -171,7 +172,7 @@ var securityOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get security settings\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_security_settings")
 			}
 			res, err := c.GetSecuritySettings(ctx)
 			if err != nil {
@@ -188,10 +189,11 @@ var securityOperations = []*Operation{
 			{Name: "enabledFactors", In: "body", Type: "array", Required: true, Description: "开启的 MFA 认证因素列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update global MFA settings\",\"properties\":{\"enabledFactors\":{\"type\":\"array\",\"description\":\"开启的 MFA 认证因素列表\",\"items\":{\"type\":\"string\",\"enum\":[\"OTP\",\"SMS\",\"EMAIL\",\"FACE\"]}}},\"required\":[\"enabledFactors\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateGlobalMFASettingsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateGlobalMFASettingsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_global_mfa_settings")
 			}
 			res, err := c.UpdateGlobalMFASettings(ctx, req)
 			if err != nil {
@@ -222,10 +224,11 @@ var securityOperations = []*Operation{
 			{Name: "qrcodeLoginStrategy", In: "body", Type: "object", Required: false, Description: "APP 扫码登录安全配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update security settings\",\"properties\":{\"allowedOrigins\":{\"type\":\"array\",\"description\":\"安全域（CORS）\",\"items\":{\"type\":\"string\"}},\"authingTokenExpiresIn\":{\"type\":\"number\",\"description\":\"Authing Token 有效时间（秒）\"},\"changeEmailStrategy\":{\"$ref\":\"#/$defs/ChangeEmailStrategy\",\"description\":\"用户修改邮箱的安全策略\"},\"changePhoneStrategy\":{\"$ref\":\"#/$defs/ChangePhoneStrategy\",\"description\":\"用户修改手机号的安全策略\"},\"completePasswordAfterPassCodeLogin\":{\"type\":\"boolean\",\"description\":\"验证码注册后是否要求用户设置密码（仅针对 Authing 登录页和 Guard 有效，不针对 API 调用）。\"},\"cookieSettings\":{\"$ref\":\"#/$defs/CookieSettings\",\"description\":\"Cookie 过期时间设置\"},\"enableLoginAccountSwitch\":{\"type\":\"boolean\",\"description\":\"Authing 登录页面是否开启登录账号选择\"},\"loginAnomalyDetection\":{\"$ref\":\"#/$defs/LoginAnomalyDetectionConfig\",\"description\":\"登录防暴破配置\"},\"loginRequireEmailVerified\":{\"type\":\"boolean\",\"description\":\"当使用邮箱登录时，未验证的邮箱登录时是否禁止登录并发送认证邮件。当用户收到邮件并完成验证之后，才能进行登录。\"},\"qrcodeLoginStrategy\":{\"$ref\":\"#/$defs/QrcodeLoginStrategy\",\"description\":\"APP 扫码登录安全配置\"},\"registerAnomalyDetection\":{\"$ref\":\"#/$defs/RegisterAnomalyDetectionConfig\",\"description\":\"频繁注册检测配置\"},\"registerDisabled\":{\"type\":\"boolean\",\"description\":\"是否禁止用户注册，开启之后，用户将无法自主注册，只能管理员为其创建账号。针对 B2B 和 B2E 类型用户池，默认开启。\"},\"selfUnlockAccount\":{\"$ref\":\"#/$defs/SelfUnlockAccountConfig\",\"description\":\"用户自助解锁配置。注：只有绑定了手机号/邮箱的用户才可以自助解锁\"},\"verifyCodeLength\":{\"type\":\"number\",\"description\":\"验证码长度。包含短信验证码、邮件验证码和图形验证码。\"},\"verifyCodeMaxAttempts\":{\"type\":\"number\",\"description\":\"验证码尝试次数。在一个验证码有效周期内（默认为 60 s），用户输入验证码错误次数超过此阈值之后，将会导致当前验证码失效，需要重新发送。\"}},\"additionalProperties\":false,\"$defs\":{\"ChangeEmailStrategy\":{\"type\":\"object\",\"properties\":{\"verifyOldEmail\":{\"type\":\"boolean\",\"description\":\"修改邮箱时是否验证旧邮箱\"}},\"required\":[\"verifyOldEmail\"],\"additionalProperties\":false},\"ChangePhoneStrategy\":{\"type\":\"object\",\"properties\":{\"verifyOldPhone\":{\"type\":\"boolean\",\"description\":\"修改手机号时是否验证旧手机号\"}},\"required\":[\"verifyOldPhone\"],\"additionalProperties\":false},\"CookieSettings\":{\"type\":\"object\",\"properties\":{\"cookieExpiresIn\":{\"type\":\"number\",\"description\":\"Cookie 有效时间：用户登录状态的有效时间（默认为 1209600 秒/ 14 天），过期后用户需要重新登录。对于应用面板及已加入应用面板的应用，将使用此 cookie  过期时间。\"},\"cookieExpiresOnBrowserSession\":{\"type\":\"boolean\",\"description\":\"Cookie 过期时间基于浏览器会话：当前浏览器关闭后立即过期，下次打开需重新登录。\"}},\"required\":[\"cookieExpiresIn\",\"cookieExpiresOnBrowserSession\"],\"additionalProperties\":false},\"LoginAnomalyDetectionConfig\":{\"type\":\"object\",\"properties\":{\"accountLock\":{\"type\":\"string\",\"description\":\"账号锁定策略。可选值，disable（不开启）/condition_set（条件开启）\"},\"accountLockLoginPasswordFailCheck\":{\"$ref\":\"#/$defs/LoginPassowrdFailCheckConfig\",\"description\":\"账号锁定-登录密码错误限制：当用户登录输入密码信息错误的时候会被按照「登录安全策略」规则触发相对应的策略。\"},\"loginFailCheck\":{\"$ref\":\"#/$defs/LoginFailCheckConfig\",\"description\":\"登录失败次数限制：当用户登录输入信息错误的时候会被按照「登录安全策略」规则触发相对应的策略。\"},\"loginFailStrategy\":{\"type\":\"string\",\"description\":\"登录安全策略。当用户触发登录失败频率检测时，采用什么策略。目前支持验证码和锁定账号两种策略。当选择账号锁定策略的时候，只可以开启「登录密码错误限制」。此字段标志为过时，但是此字段还是必传的，如果使用新版本逻辑可以默认写一个。新版本账号锁定使用 accountLock，验证码使用 robotVerify\",\"enum\":[\"captcha\",\"block-account\"]},\"loginPasswordFailCheck\":{\"$ref\":\"#/$defs/LoginPassowrdFailCheckConfig\",\"description\":\"登录密码错误限制：当用户登录输入密码信息错误的时候会被按照「登录安全策略」规则触发相对应的策略。此字段被标志为过时，见 accountLockLoginPasswordFailCheck/ robotVerifyLoginPasswordFailCheck\"},\"robotVerify\":{\"type\":\"string\",\"description\":\"人机验证（验证码）策略。可选值，disable（不开启）/condition_set（条件开启）/always_enable （始终开启）\"},\"robotVerifyLoginIpWhitelistCheck\":{\"$ref\":\"#/$defs/LoginIPWhitelistCheckConfig\",\"description\":\"人机验证（验证码）- ip 白名单：当登录者 ip 不在白名单会触发人机验证。\"},\"robotVerifyLoginPasswordFailCheck\":{\"$ref\":\"#/$defs/LoginPassowrdFailCheckConfig\",\"description\":\"人机验证（验证码）-登录密码错误限制：当用户登录输入密码信息错误的时候会被按照「登录安全策略」规则触发相对应的策略。\"},\"robotVerifyLoginTimeCheckEnable\":{\"type\":\"boolean\",\"description\":\"是否开启登录时间限制\"},\"robotVerifyloginWeekStartEndTime\":{\"type\":\"array\",\"description\":\"登录时间限制周几+起始时间数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"loginFailStrategy\",\"robotVerify\",\"accountLock\",\"loginFailCheck\",\"loginPasswordFailCheck\",\"robotVerifyLoginPasswordFailCheck\",\"robotVerifyLoginIpWhitelistCheck\",\"robotVerifyLoginTimeCheckEnable\",\"robotVerifyloginWeekStartEndTime\"],\"additionalProperties\":false},\"LoginFailCheckConfig\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启登录失败次数限制。\"},\"limit\":{\"type\":\"integer\",\"description\":\"在一定时间周期内，对于同一个 IP，最多登录失败多少次后会触发安全策略。\",\"minimum\":1,\"maximum\":50},\"timeInterval\":{\"type\":\"number\",\"description\":\"限定周期时间长度，单位为秒。\"},\"unit\":{\"type\":\"string\",\"description\":\"时间长度单位。Second/Minute/Hour/Day，仅仅做显示，timeInterval的单位还是秒\"}},\"required\":[\"enabled\",\"limit\",\"timeInterval\"],\"additionalProperties\":false},\"LoginIPWhitelistCheckConfig\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启登录 ip 白名单验证\"},\"ipWhitelist\":{\"type\":\"string\",\"description\":\"人机验证 ip 白名单\"}},\"required\":[\"enabled\",\"ipWhitelist\"],\"additionalProperties\":false},\"LoginPassowrdFailCheckConfig\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启登录密码错误限制\"},\"limit\":{\"type\":\"integer\",\"description\":\"密码错误次数最大限制\",\"minimum\":1,\"maximum\":50},\"timeInterval\":{\"type\":\"number\",\"description\":\"限定周期时间长度，单位为秒。\"},\"unit\":{\"type\":\"string\",\"description\":\"时间长度单位。Second/Minute/Hour/Day，仅仅做显示，timeInterval的单位还是秒\"}},\"required\":[\"enabled\",\"limit\",\"timeInterval\"],\"additionalProperties\":false},\"QrcodeLoginStrategy\":{\"type\":\"object\",\"properties\":{\"allowExchangeUserInfoFromBrowser\":{\"type\":\"boolean\",\"description\":\"Web 轮询接口返回完整用户信息，详情见此文档：Web 轮询接口返回完整用户信息\"},\"qrcodeExpiresIn\":{\"type\":\"number\",\"description\":\"二维码有效时间，单位秒\"},\"qrcodeExpiresInUnit\":{\"type\":\"string\",\"description\":\"时间长度单位，Second/Minute/Hour/Day，仅做显示用\"},\"returnFullUserInfo\":{\"type\":\"boolean\",\"description\":\"允许在浏览器使用 ticket 换取用户信息，详情见此文档：Web 轮询接口返回完整用户信息\"},\"ticketExpiresIn\":{\"type\":\"number\",\"description\":\"ticket 有效时间，单位秒\"},\"ticketExpiresInUnit\":{\"type\":\"string\",\"description\":\"时间长度单位，Second/Minute/Hour/Day，仅作显示用\"}},\"required\":[\"qrcodeExpiresIn\",\"ticketExpiresIn\",\"allowExchangeUserInfoFromBrowser\",\"returnFullUserInfo\"],\"additionalProperties\":false},\"RegisterAnomalyDetectionConfig\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启频繁注册限制\"},\"limit\":{\"type\":\"integer\",\"description\":\"在一定时间周期内，对于同一个 IP，最多只能注册多少次。\",\"minimum\":1,\"maximum\":50},\"timeInterval\":{\"type\":\"number\",\"description\":\"限定周期时间长度，单位为秒。\"}},\"required\":[\"enabled\",\"limit\",\"timeInterval\"],\"additionalProperties\":false},\"SelfUnlockAccountConfig\":{\"type\":\"object\",\"properties\":{\"enabled\":{\"type\":\"boolean\",\"description\":\"是否允许用户自助解锁账号。\"},\"strategy\":{\"type\":\"string\",\"description\":\"自助解锁方式，目前支持原密码 + 验证码和验证码两种方式。\",\"enum\":[\"captcha\",\"password-captcha\"]}},\"required\":[\"enabled\",\"strategy\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateSecuritySettingsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateSecuritySettingsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_security_settings")
 			}
 			res, err := c.UpdateSecuritySettings(ctx, req)
 			if err != nil {

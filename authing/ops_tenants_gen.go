@@ -1351,10 +1351,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add members to tenant department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"memberIds\":{\"type\":\"array\",\"description\":\"租户成员 ID\",\"items\":{\"type\":\"string\"}},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddTenantDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddTenantDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_tenant_department_members")
 			}
 			res, err := c.AddTenantDepartmentMembers(ctx, req)
 			if err != nil {
@@ -1372,10 +1373,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: true, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Add tenant members\",\"properties\":{\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"linkUserIds\",\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddTenantUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddTenantUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_tenant_users")
 			}
 			res, err := c.AddTenantUsers(ctx, req)
 			if err != nil {
@@ -1396,10 +1398,11 @@ var tenantsOperations = []*Operation{
 			{Name: "sendEmailNotification", In: "body", Type: "boolean", Required: false, Description: "Email 通知"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create multi-tenant admin user\",\"properties\":{\"apiAuthorized\":{\"type\":\"boolean\",\"description\":\"是否授权\"},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"Email 通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"SMS 通知\"},\"tenantIds\":{\"type\":\"array\",\"description\":\"租户 ID\",\"items\":{\"type\":\"string\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"tenantIds\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateMultipleTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateMultipleTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_multiple_tenant_admin")
 			}
 			res, err := c.CreateMultipleTenantAdmin(ctx, req)
 			if err != nil {
@@ -1426,10 +1429,11 @@ var tenantsOperations = []*Operation{
 			{Name: "adminAmount", In: "body", Type: "number", Required: false, Description: "租户管理员上限"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create tenant\",\"properties\":{\"adminAmount\":{\"type\":\"number\",\"description\":\"租户管理员上限\"},\"appIds\":{\"type\":\"array\",\"description\":\"租户关联的应用 ID\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"租户描述\"},\"enterpriseDomains\":{\"type\":\"array\",\"description\":\"企业邮箱域名\",\"items\":{\"type\":\"string\"}},\"expireTime\":{\"type\":\"string\",\"description\":\"租户过期时间\"},\"logo\":{\"type\":\"array\",\"description\":\"租户 logo\",\"items\":{\"type\":\"string\"}},\"mauAmount\":{\"type\":\"number\",\"description\":\"租户 MAU 上限\"},\"memberAmount\":{\"type\":\"number\",\"description\":\"租户成员上限\"},\"name\":{\"type\":\"string\",\"description\":\"租户名\"},\"rejectHint\":{\"type\":\"string\",\"description\":\"用户被租户拒绝登录时显示的提示文案\"},\"sourceAppId\":{\"type\":\"string\",\"description\":\"租户来源的应用 ID，该值不存在时代表租户来源为 Authing 控制台\"}},\"required\":[\"name\",\"appIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateTenantRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateTenantRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_tenant")
 			}
 			res, err := c.CreateTenant(ctx, req)
 			if err != nil {
@@ -1450,10 +1454,11 @@ var tenantsOperations = []*Operation{
 			{Name: "sendEmailNotification", In: "body", Type: "boolean", Required: false, Description: "Email 通知"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create tenant cooperator\",\"properties\":{\"apiAuthorized\":{\"type\":\"boolean\",\"description\":\"是否授权 API\"},\"policies\":{\"type\":\"array\",\"description\":\"策略\",\"items\":{\"type\":\"string\"}},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"Email 通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"SMS 通知\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"policies\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateTenantCooperatorRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateTenantCooperatorRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_tenant_cooperator")
 			}
 			res, err := c.CreateTenantCooperator(ctx, req)
 			if err != nil {
@@ -1478,10 +1483,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: true, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create tenant enterprise certification\",\"properties\":{\"bankReservedPhone\":{\"type\":\"string\",\"description\":\"银行预留手机号\"},\"businessLicense\":{\"type\":\"string\",\"description\":\"营业执照\"},\"businessName\":{\"type\":\"string\",\"description\":\"企业名称\"},\"businessRegistrationName\":{\"type\":\"string\",\"description\":\"工商登记名称\"},\"legalRepresentativeName\":{\"type\":\"string\",\"description\":\"法定代表人姓名\"},\"nationalIdentificationNumber\":{\"type\":\"string\",\"description\":\"身份证号\"},\"personalBankCardNumber\":{\"type\":\"string\",\"description\":\"个人银行卡号\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"unifiedSocialCredit\":{\"type\":\"string\",\"description\":\"统一社会信用代码\"}},\"required\":[\"businessName\",\"businessLicense\",\"businessRegistrationName\",\"unifiedSocialCredit\",\"legalRepresentativeName\",\"nationalIdentificationNumber\",\"personalBankCardNumber\",\"bankReservedPhone\",\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CreateTenantEnterpriseCertificationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateTenantEnterpriseCertificationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_tenant_enterprise_certification")
 			}
 			res, err := c.CreateTenantEnterpriseCertification(ctx, req)
 			if err != nil {
@@ -1520,10 +1526,11 @@ var tenantsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create tenant member\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"gender\":{\"type\":\"string\",\"description\":\"性别:\\n- `M`: 男性，`male`\\n- `F`: 女性，`female`\\n- `U`: 未知，`unknown`\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/CreateTenantUserOptions\",\"description\":\"可选参数\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"salt\":{\"type\":\"string\",\"description\":\"加密用户密码的盐\"},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"}},\"required\":[\"tenantId\",\"gender\"],\"additionalProperties\":false,\"$defs\":{\"CreateTenantUserOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"keepPassword\":{\"type\":\"boolean\",\"description\":\"该参数一般在迁移旧有用户数据到 Authing 的时候会设置。开启这个开关，password 字段会直接写入 Authing 数据库，Authing 不会再次加密此字段。如果你的密码不是明文存储，你应该保持开启，并编写密码函数计算。\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"是否强制要求用户在第一次的时候重置密码\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateTenantUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateTenantUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_tenant_user")
 			}
 			res, err := c.CreateTenantUser(ctx, req)
 			if err != nil {
@@ -1540,10 +1547,11 @@ var tenantsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete multi-tenant admin user\",\"properties\":{\"userId\":{\"type\":\"string\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteMultipleTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteMultipleTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_multiple_tenant_admin")
 			}
 			res, err := c.DeleteMultipleTenantAdmin(ctx, req)
 			if err != nil {
@@ -1560,10 +1568,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: true, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete tenant\",\"properties\":{\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteTenantRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteTenantRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_tenant")
 			}
 			res, err := c.DeleteTenant(ctx, req)
 			if err != nil {
@@ -1582,10 +1591,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberId", In: "body", Type: "", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Unset tenant admin\",\"properties\":{\"linkUserId\":{\"description\":\"关联的用户池级别的用户 ID\"},\"memberId\":{\"description\":\"租户成员 ID\"},\"tenantId\":{\"description\":\"租户 ID\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_tenant_admin")
 			}
 			res, err := c.DeleteTenantAdmin(ctx, req)
 			if err != nil {
@@ -1602,10 +1612,11 @@ var tenantsOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete tenant cooperator\",\"properties\":{\"userId\":{\"type\":\"string\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteTenantCooperatorRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteTenantCooperatorRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_tenant_cooperator")
 			}
 			res, err := c.DeleteTenantCooperator(ctx, req)
 			if err != nil {
@@ -1624,10 +1635,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberIds", In: "body", Type: "array", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch remove tenant members (delete-tenant-user)\",\"properties\":{\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"memberIds\":{\"type\":\"array\",\"description\":\"租户成员 ID\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteTenantUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteTenantUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_tenant_user")
 			}
 			res, err := c.DeleteTenantUser(ctx, req)
 			if err != nil {
@@ -1647,10 +1659,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Generate a tenant-member invitation link\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"emails\":{\"type\":\"array\",\"description\":\"要邀请的用户邮箱\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"validityTerm\":{\"type\":\"string\",\"description\":\"链接有效期\"}},\"required\":[\"validityTerm\",\"emails\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GenerateInviteTenantUserLinkRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GenerateInviteTenantUserLinkRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "generate_invite_tenant_user_link")
 			}
 			res, err := c.GenerateInviteTenantUserLink(ctx, req)
 			if err != nil {
@@ -1667,10 +1680,11 @@ var tenantsOperations = []*Operation{
 			{Name: "userId", In: "query", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a multi-tenant admin user\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetMultipleTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetMultipleTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_multiple_tenant_admin")
 			}
 			res, err := c.GetMultipleTenantAdmin(ctx, req)
 			if err != nil {
@@ -1691,10 +1705,11 @@ var tenantsOperations = []*Operation{
 			{Name: "withSourceAppDetail", In: "query", Type: "boolean", Required: false, Description: "增加返回租户来源应用简单信息"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get tenant\",\"properties\":{\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户关联应用简单信息\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户下创建者简单信息\"},\"withMembersCount\":{\"type\":\"boolean\",\"description\":\"是否增加返回租户成员统计\"},\"withSourceAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户来源应用简单信息\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant")
 			}
 			res, err := c.GetTenant(ctx, req)
 			if err != nil {
@@ -1711,10 +1726,11 @@ var tenantsOperations = []*Operation{
 			{Name: "code", In: "query", Type: "string", Required: true, Description: "租户 Code"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get tenant by code\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"租户 Code\"}},\"required\":[\"code\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantByCodeRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantByCodeRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_by_code")
 			}
 			res, err := c.GetTenantByCode(ctx, req)
 			if err != nil {
@@ -1731,10 +1747,11 @@ var tenantsOperations = []*Operation{
 			{Name: "userId", In: "query", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a tenant cooperator\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantCooperatorRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantCooperatorRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_cooperator")
 			}
 			res, err := c.GetTenantCooperator(ctx, req)
 			if err != nil {
@@ -1751,10 +1768,11 @@ var tenantsOperations = []*Operation{
 			{Name: "userId", In: "query", Type: "string", Required: true, Description: "用户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a tenant cooperator's menu\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantCooperatorMenuRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantCooperatorMenuRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_cooperator_menu")
 			}
 			res, err := c.GetTenantCooperatorMenu(ctx, req)
 			if err != nil {
@@ -1771,10 +1789,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenant_id", In: "query", Type: "string", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get tenant enterprise certification\",\"properties\":{\"tenant_id\":{\"type\":\"string\"}},\"required\":[\"tenant_id\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantEnterpriseCertificationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantEnterpriseCertificationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_enterprise_certification")
 			}
 			res, err := c.GetTenantEnterpriseCertification(ctx, req)
 			if err != nil {
@@ -1795,10 +1814,11 @@ var tenantsOperations = []*Operation{
 			{Name: "withSourceAppDetail", In: "query", Type: "boolean", Required: false, Description: "增加返回租户来源应用简单信息"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get tenant brief info\",\"properties\":{\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"withAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户关联应用简单信息\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户下创建者简单信息\"},\"withMembersCount\":{\"type\":\"boolean\",\"description\":\"是否增加返回租户成员统计\"},\"withSourceAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户来源应用简单信息\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantLittleInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantLittleInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_little_info")
 			}
 			res, err := c.GetTenantLittleInfo(ctx, req)
 			if err != nil {
@@ -1817,10 +1837,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberId", In: "query", Type: "string", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get a tenant member\",\"properties\":{\"linkUserId\":{\"type\":\"string\",\"description\":\"关联的用户池级别的用户 ID\"},\"memberId\":{\"type\":\"string\",\"description\":\"租户成员 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetTenantUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetTenantUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_tenant_user")
 			}
 			res, err := c.GetTenantUser(ctx, req)
 			if err != nil {
@@ -1837,10 +1858,11 @@ var tenantsOperations = []*Operation{
 			{Name: "excelUrl", In: "body", Type: "string", Required: true, Description: "excel path 地址"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Import tenants\",\"properties\":{\"excelUrl\":{\"type\":\"string\",\"description\":\"excel path 地址\"}},\"required\":[\"excelUrl\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportTenantRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportTenantRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_tenant")
 			}
 			res, err := c.ImportTenant(ctx, req)
 			if err != nil {
@@ -1858,10 +1880,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "string", Required: false, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get tenant import history\",\"properties\":{\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportTenantHistoryRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportTenantHistoryRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_tenant_history")
 			}
 			res, err := c.ImportTenantHistory(ctx, req)
 			if err != nil {
@@ -1880,10 +1903,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "string", Required: false, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users to notify after tenant import\",\"properties\":{\"importId\":{\"type\":\"string\",\"description\":\"导入记录 id\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"}},\"required\":[\"importId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ImportTenantNotifyUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportTenantNotifyUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_tenant_notify_user")
 			}
 			res, err := c.ImportTenantNotifyUser(ctx, req)
 			if err != nil {
@@ -1902,10 +1926,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "string", Required: true, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List accessible tenant consoles (invitation records)\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"}},\"required\":[\"keywords\",\"page\",\"limit\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListInviteTennatUserRecordsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListInviteTennatUserRecordsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_invite_tennat_user_records")
 			}
 			res, err := c.ListInviteTennatUserRecords(ctx, req)
 			if err != nil {
@@ -1924,10 +1949,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "string", Required: false, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List multi-tenant admin users\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListMultipleTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListMultipleTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_multiple_tenant_admin")
 			}
 			res, err := c.ListMultipleTenantAdmin(ctx, req)
 			if err != nil {
@@ -1947,10 +1973,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "body", Type: "string", Required: false, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List tenant admins\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenant_admin")
 			}
 			res, err := c.ListTenantAdmin(ctx, req)
 			if err != nil {
@@ -1970,10 +1997,11 @@ var tenantsOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "string", Required: false, Description: "每页获取的数据量"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List tenant cooperator (collaborative admin) users\",\"properties\":{\"external\":{\"type\":\"boolean\",\"description\":\"是否外部\"},\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListTenantCooperatorsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantCooperatorsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenant_cooperators")
 			}
 			res, err := c.ListTenantCooperators(ctx, req)
 			if err != nil {
@@ -1992,10 +2020,11 @@ var tenantsOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选项"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List/search tenant members\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"options\":{\"$ref\":\"#/$defs/ListTenantUsersOptions\",\"description\":\"可选项\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false,\"$defs\":{\"ListTenantUsersOptions\":{\"type\":\"object\",\"properties\":{\"pagination\":{\"$ref\":\"#/$defs/Pagination\",\"description\":\"分页配置\"}},\"additionalProperties\":false},\"Pagination\":{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListTenantUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenant_users")
 			}
 			res, err := c.ListTenantUsers(ctx, req)
 			if err != nil {
@@ -2019,10 +2048,11 @@ var tenantsOperations = []*Operation{
 			{Name: "source", In: "query", Type: "", Required: false, Description: "租户来源"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List/search tenants\",\"properties\":{\"keywords\":{\"type\":\"string\",\"description\":\"搜索关键字\"},\"limit\":{\"type\":\"string\",\"description\":\"每页获取的数据量\"},\"page\":{\"type\":\"string\",\"description\":\"页码\"},\"source\":{\"description\":\"租户来源\"},\"withAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户下 app 简单信息\"},\"withCreatorDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户下创建者简单信息\"},\"withMembersCount\":{\"type\":\"boolean\",\"description\":\"是否增加返回租户成员统计\"},\"withSourceAppDetail\":{\"type\":\"boolean\",\"description\":\"增加返回租户下来源 app 简单信息\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListTenantsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListTenantsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_tenants")
 			}
 			res, err := c.ListTenants(ctx, req)
 			if err != nil {
@@ -2044,10 +2074,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: false, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Remove members from tenant department\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门系统 ID（为 Authing 系统自动生成，不可修改）\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"memberIds\":{\"type\":\"array\",\"description\":\"租户成员 ID\",\"items\":{\"type\":\"string\"}},\"organizationCode\":{\"type\":\"string\",\"description\":\"组织 code\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"organizationCode\",\"departmentId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveTenantDepartmentMembersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveTenantDepartmentMembersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_tenant_department_members")
 			}
 			res, err := c.RemoveTenantDepartmentMembers(ctx, req)
 			if err != nil {
@@ -2066,10 +2097,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberIds", In: "body", Type: "array", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch remove tenant members\",\"properties\":{\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"memberIds\":{\"type\":\"array\",\"description\":\"租户成员 ID\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(RemoveTenantUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(RemoveTenantUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "remove_tenant_users")
 			}
 			res, err := c.RemoveTenantUsers(ctx, req)
 			if err != nil {
@@ -2088,10 +2120,11 @@ var tenantsOperations = []*Operation{
 			{Name: "reviewReason", In: "body", Type: "string", Required: true, Description: "审核原因"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Review tenant enterprise certification\",\"properties\":{\"enterpriseCertificationStatus\":{\"type\":\"string\",\"description\":\"审核结果\",\"enum\":[\"not_submit\",\"reviewing\",\"pass\"]},\"reviewReason\":{\"type\":\"string\",\"description\":\"审核原因\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 id\"}},\"required\":[\"tenantId\",\"enterpriseCertificationStatus\",\"reviewReason\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ReviewTenantEnterpriseCertificationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ReviewTenantEnterpriseCertificationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "review_tenant_enterprise_certification")
 			}
 			res, err := c.ReviewTenantEnterpriseCertification(ctx, req)
 			if err != nil {
@@ -2110,10 +2143,11 @@ var tenantsOperations = []*Operation{
 			{Name: "users", In: "body", Type: "array", Required: true, Description: "需要邮件通知的管理员"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Send notification emails to imported tenant users\",\"properties\":{\"adminName\":{\"type\":\"string\",\"description\":\"管理员名\"},\"importId\":{\"type\":\"number\",\"description\":\"导入 id\"},\"users\":{\"type\":\"array\",\"description\":\"需要邮件通知的管理员\",\"items\":{\"$ref\":\"#/$defs/SendTenantEmail\"}}},\"required\":[\"adminName\",\"importId\",\"users\"],\"additionalProperties\":false,\"$defs\":{\"SendTenantEmail\":{\"type\":\"object\",\"properties\":{\"adminName\":{\"type\":\"string\",\"description\":\"管理员名字\"},\"email\":{\"type\":\"string\",\"description\":\"管理员邮箱\"},\"identifier\":{\"type\":\"string\",\"description\":\"租户域名\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 id\"},\"tenantName\":{\"type\":\"string\",\"description\":\"租户名\"},\"userName\":{\"type\":\"string\",\"description\":\"用户名\"}},\"required\":[\"adminName\",\"userName\",\"email\",\"identifier\",\"tenantId\",\"tenantName\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SendEmailBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SendEmailBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "send_email_batch")
 			}
 			res, err := c.SendEmailBatch(ctx, req)
 			if err != nil {
@@ -2129,7 +2163,7 @@ var tenantsOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Send tenant-user invitation email\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "send_invite_tenant_user_email")
 			}
 			res, err := c.SendInviteTenantUserEmail(ctx)
 			if err != nil {
@@ -2148,10 +2182,11 @@ var tenantsOperations = []*Operation{
 			{Name: "users", In: "body", Type: "array", Required: true, Description: "需要短信通知的管理员"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Send notification SMS to imported tenant users\",\"properties\":{\"adminName\":{\"type\":\"string\",\"description\":\"管理员名\"},\"importId\":{\"type\":\"number\",\"description\":\"导入 id\"},\"users\":{\"type\":\"array\",\"description\":\"需要短信通知的管理员\",\"items\":{\"$ref\":\"#/$defs/SendTenantSMS\"}}},\"required\":[\"adminName\",\"importId\",\"users\"],\"additionalProperties\":false,\"$defs\":{\"SendTenantSMS\":{\"type\":\"object\",\"properties\":{\"adminName\":{\"type\":\"string\",\"description\":\"管理员名字\"},\"identifier\":{\"type\":\"string\",\"description\":\"用户唯一标识\"},\"phone\":{\"type\":\"string\",\"description\":\"管理员手机\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"管理员手机地区号\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 id\"},\"tenantName\":{\"type\":\"string\",\"description\":\"租户名\"},\"userName\":{\"type\":\"string\",\"description\":\"用户名\"}},\"required\":[\"adminName\",\"userName\",\"identifier\",\"phone\",\"phoneCountryCode\",\"tenantId\",\"tenantName\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SendSMSBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SendSMSBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "send_sms_batch")
 			}
 			res, err := c.SendSMSBatch(ctx, req)
 			if err != nil {
@@ -2170,10 +2205,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberIds", In: "body", Type: "array", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set tenant admin\",\"properties\":{\"linkUserIds\":{\"type\":\"array\",\"description\":\"关联的用户池级别的用户 ID\",\"items\":{\"type\":\"string\"}},\"memberIds\":{\"type\":\"array\",\"description\":\"租户成员 ID\",\"items\":{\"type\":\"string\"}},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(SetTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_tenant_admin")
 			}
 			res, err := c.SetTenantAdmin(ctx, req)
 			if err != nil {
@@ -2191,10 +2227,11 @@ var tenantsOperations = []*Operation{
 			{Name: "apiAuthorized", In: "body", Type: "boolean", Required: false, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update multi-tenant admin user\",\"properties\":{\"apiAuthorized\":{\"type\":\"boolean\"},\"tenantIds\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"tenantIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateMultipleTenantAdminRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateMultipleTenantAdminRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_multiple_tenant_admin")
 			}
 			res, err := c.UpdateMultipleTenantAdmin(ctx, req)
 			if err != nil {
@@ -2217,10 +2254,11 @@ var tenantsOperations = []*Operation{
 			{Name: "sourceAppId", In: "body", Type: "string", Required: false, Description: "租户来源的应用 ID，该值不存在时代表租户来源为 Authing 控制台"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update tenant\",\"properties\":{\"appIds\":{\"type\":\"array\",\"description\":\"租户关联的应用 ID\",\"items\":{\"type\":\"string\"}},\"description\":{\"type\":\"string\",\"description\":\"租户描述\"},\"logo\":{\"type\":\"array\",\"description\":\"租户 logo\",\"items\":{\"type\":\"string\"}},\"name\":{\"type\":\"string\",\"description\":\"租户名\"},\"rejectHint\":{\"type\":\"string\",\"description\":\"用户被租户拒绝登录时显示的提示文案\"},\"sourceAppId\":{\"type\":\"string\",\"description\":\"租户来源的应用 ID，该值不存在时代表租户来源为 Authing 控制台\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"}},\"required\":[\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateTenantRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateTenantRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_tenant")
 			}
 			res, err := c.UpdateTenant(ctx, req)
 			if err != nil {
@@ -2238,10 +2276,11 @@ var tenantsOperations = []*Operation{
 			{Name: "policies", In: "body", Type: "array", Required: true, Description: ""},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update tenant cooperator\",\"properties\":{\"apiAuthorized\":{\"type\":\"boolean\"},\"policies\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}},\"required\":[\"apiAuthorized\",\"policies\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateTenantCooperatorRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateTenantCooperatorRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_tenant_cooperator")
 			}
 			res, err := c.UpdateTenantCooperator(ctx, req)
 			if err != nil {
@@ -2266,10 +2305,11 @@ var tenantsOperations = []*Operation{
 			{Name: "tenantId", In: "body", Type: "string", Required: true, Description: "租户 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update tenant enterprise certification\",\"properties\":{\"bankReservedPhone\":{\"type\":\"string\",\"description\":\"银行预留手机号\"},\"businessLicense\":{\"type\":\"string\",\"description\":\"营业执照\"},\"businessName\":{\"type\":\"string\",\"description\":\"企业名称\"},\"businessRegistrationName\":{\"type\":\"string\",\"description\":\"工商登记名称\"},\"legalRepresentativeName\":{\"type\":\"string\",\"description\":\"法定代表人姓名\"},\"nationalIdentificationNumber\":{\"type\":\"string\",\"description\":\"身份证号\"},\"personalBankCardNumber\":{\"type\":\"string\",\"description\":\"个人银行卡号\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"unifiedSocialCredit\":{\"type\":\"string\",\"description\":\"统一社会信用代码\"}},\"required\":[\"businessName\",\"businessLicense\",\"businessRegistrationName\",\"unifiedSocialCredit\",\"legalRepresentativeName\",\"nationalIdentificationNumber\",\"personalBankCardNumber\",\"bankReservedPhone\",\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateTenantEnterpriseCertificationRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateTenantEnterpriseCertificationRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_tenant_enterprise_certification")
 			}
 			res, err := c.UpdateTenantEnterpriseCertification(ctx, req)
 			if err != nil {
@@ -2289,10 +2329,11 @@ var tenantsOperations = []*Operation{
 			{Name: "memberId", In: "body", Type: "string", Required: false, Description: "租户成员 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update tenant member\",\"properties\":{\"linkUserId\":{\"type\":\"string\",\"description\":\"关联的用户池级别的用户 ID\"},\"memberId\":{\"type\":\"string\",\"description\":\"租户成员 ID\"},\"tenantId\":{\"type\":\"string\",\"description\":\"租户 ID\"},\"updates\":{\"description\":\"要更新的租户成员信息\"}},\"required\":[\"updates\",\"tenantId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UpdateTenantUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateTenantUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_tenant_user")
 			}
 			res, err := c.UpdateTenantUser(ctx, req)
 			if err != nil {
@@ -2309,10 +2350,11 @@ var tenantsOperations = []*Operation{
 			{Name: "update", In: "body", Type: "object", Required: true, Description: "应用登录配置更新内容"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update user pool tenant configuration\",\"properties\":{\"update\":{\"$ref\":\"#/$defs/UpdateLoginConfig\",\"description\":\"应用登录配置更新内容\"}},\"required\":[\"update\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationTabMethodsSortConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"ISSOPageCustomizationSettings\":{\"type\":\"object\",\"additionalProperties\":false},\"LanguageCoinfig\":{\"type\":\"object\",\"properties\":{\"global\":{\"$ref\":\"#/$defs/LanguageCoinfigGlobal\"}},\"required\":[\"global\"],\"additionalProperties\":false},\"LanguageCoinfigGlobal\":{\"type\":\"object\",\"additionalProperties\":false},\"TabConfig\":{\"type\":\"object\",\"additionalProperties\":false},\"UpdateLoginConfig\":{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/$defs/LanguageCoinfig\"},\"createTenantScenes\":{\"type\":\"array\",\"description\":\"允许创建租户的场景\",\"items\":{\"type\":\"string\"}},\"enableAutoConnectTenantApp\":{\"type\":\"boolean\",\"description\":\"是否自动关联租户应用\"},\"enableCreateTenant\":{\"type\":\"boolean\",\"description\":\"是否允许创建租户\"},\"enableJoinTenant\":{\"type\":\"boolean\",\"description\":\"是否允许加入租户\"},\"enableVerifyDomain\":{\"type\":\"boolean\",\"description\":\"是否校验企业域名\"},\"joinTenantScenes\":{\"type\":\"array\",\"description\":\"允许创建加入的场景\",\"items\":{\"type\":\"string\"}},\"passwordTabConfig\":{\"$ref\":\"#/$defs/TabConfig\"},\"qrCodeSortConfig\":{\"$ref\":\"#/$defs/ApplicationTabMethodsSortConfig\"},\"ssoPageCustomizationSettings\":{\"$ref\":\"#/$defs/ISSOPageCustomizationSettings\"},\"tabMethodsSortConfig\":{\"$ref\":\"#/$defs/ApplicationTabMethodsSortConfig\"},\"verifyCodeTabConfig\":{\"$ref\":\"#/$defs/TabConfig\"},\"verifyDomainScenes\":{\"type\":\"array\",\"description\":\"校验企业域名的场景\",\"items\":{\"type\":\"string\"}}},\"required\":[\"tabMethodsSortConfig\",\"qrCodeSortConfig\",\"ssoPageCustomizationSettings\",\"passwordTabConfig\",\"verifyCodeTabConfig\",\"config\",\"enableCreateTenant\",\"createTenantScenes\",\"enableJoinTenant\",\"joinTenantScenes\",\"enableVerifyDomain\",\"enableAutoConnectTenantApp\",\"verifyDomainScenes\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateUserPoolTenantConfigRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateUserPoolTenantConfigRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_user_pool_tenant_config")
 			}
 			res, err := c.UpdateUserPoolTenantConfig(ctx, req)
 			if err != nil {

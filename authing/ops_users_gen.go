@@ -1720,10 +1720,11 @@ var usersOperations = []*Operation{
 			{Name: "userId", In: "body", Type: "string", Required: true, Description: "用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a user has a login session in an application\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"App ID\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"appId\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(CheckSessionStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CheckSessionStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "check_session_status")
 			}
 			res, err := c.CheckSessionStatus(ctx, req)
 			if err != nil {
@@ -1781,10 +1782,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create user\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"departmentIds\":{\"type\":\"array\",\"description\":\"用户所属部门 ID 列表\",\"items\":{\"type\":\"string\"}},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identities\":{\"type\":\"array\",\"description\":\"第三方身份源（建议调用绑定接口进行绑定）\",\"items\":{\"$ref\":\"#/$defs/CreateIdentity\"}},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"metadataSource\":{\"description\":\"数据对象数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/CreateUserOptions\",\"description\":\"可选参数\"},\"otp\":{\"$ref\":\"#/$defs/CreateUserOTP\",\"description\":\"用户的 OTP 验证器\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"salt\":{\"type\":\"string\",\"description\":\"加密用户密码的盐\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"tenantIds\":{\"type\":\"array\",\"description\":\"租户 ID\",\"items\":{\"type\":\"string\"}},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"additionalProperties\":false,\"$defs\":{\"CreateIdentity\":{\"type\":\"object\",\"properties\":{\"accessToken\":{\"type\":\"string\",\"description\":\"在外部身份源中的 Access Token（此参数只会在用户主动获取时返回，管理侧接口不会返回）。\"},\"extIdpId\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"originConnIds\":{\"type\":\"array\",\"description\":\"身份来自的身份源连接 ID 列表\",\"items\":{\"type\":\"string\"}},\"provider\":{\"type\":\"string\",\"description\":\"外部身份源类型：\\n- `wechat`: 微信\\n- `qq`: QQ\\n- `wechatwork`: 企业微信\\n- `dingtalk`: 钉钉\\n- `weibo`: 微博\\n- `github`: GitHub\\n- `alipay`: 支付宝\\n- `baidu`: 百度\\n- `lark`: 飞书\\n- `welink`: Welink\\n- `yidun`: 网易易盾\\n- `qingcloud`: 青云\\n- `google`: Google\\n- `gitlab`: GitLab\\n- `gitee`: Gitee\\n- `twitter`: Twitter\\n- `facebook`: Facebook\\n- `slack`: Slack\\n- `linkedin`: Linkedin\\n- `instagram`: Instagram\\n- `oidc`: OIDC 型企业身份源\\n- `oauth2`: OAuth2 型企业身份源\\n- `saml`: SAML 型企业身份源\\n- `ldap`: LDAP 型企业身份源\\n- `ad`: AD 型企业身份源\\n- `cas`: CAS 型企业身份源\\n- `azure-ad`: Azure AD 型企业身份源\",\"enum\":[\"oidc\",\"oauth2\",\"saml\",\"ldap\",\"ad\",\"cas\",\"azure-ad\",\"wechat\",\"google\",\"qq\",\"wechatwork\",\"dingtalk\",\"weibo\",\"github\",\"alipay\",\"apple\",\"baidu\",\"lark\",\"gitlab\",\"twitter\",\"facebook\",\"slack\",\"linkedin\",\"yidun\",\"qingcloud\",\"gitee\",\"instagram\",\"welink\",\"huawei\",\"honor\",\"xiaomi\",\"oppo\",\"aws\",\"amazon\",\"douyin\",\"kuaishou\",\"line\",\"sdbz\",\"zjzwfw\",\"zzding\",\"seeyona8v5\"]},\"refreshToken\":{\"type\":\"string\",\"description\":\"在外部身份源中的 Refresh Token（此参数只会在用户主动获取时返回，管理侧接口不会返回）。\"},\"type\":{\"type\":\"string\",\"description\":\"Identity 类型，如 unionid, openid, primary\"},\"userIdInIdp\":{\"type\":\"string\",\"description\":\"在外部身份源中的 ID\"},\"userInfoInIdp\":{\"description\":\"用户在 idp 中的身份信息\"}},\"required\":[\"extIdpId\",\"provider\",\"type\",\"userIdInIdp\",\"userInfoInIdp\",\"originConnIds\"],\"additionalProperties\":false},\"CreateUserOTP\":{\"type\":\"object\",\"properties\":{\"recoveryCode\":{\"type\":\"string\",\"description\":\"OTP Recovery Code\"},\"secret\":{\"type\":\"string\",\"description\":\"OTP 密钥\"}},\"required\":[\"secret\"],\"additionalProperties\":false},\"CreateUserOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的父部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"keepPassword\":{\"type\":\"boolean\",\"description\":\"该参数一般在迁移旧有用户数据到 Authing 的时候会设置。开启这个开关，password 字段会直接写入 Authing 数据库，Authing 不会再次加密此字段。如果你的密码不是明文存储，你应该保持开启，并编写密码函数计算。\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"是否强制要求用户在第一次的时候重置密码\"},\"sendNotification\":{\"$ref\":\"#/$defs/SendCreateAccountNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"SendCreateAccountNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送邮件通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送短信通知\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_user")
 			}
 			res, err := c.CreateUser(ctx, req)
 			if err != nil {
@@ -1802,10 +1804,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch create users\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"用户列表\",\"items\":{\"$ref\":\"#/$defs/CreateUserInfo\"}},\"options\":{\"$ref\":\"#/$defs/CreateUserOptions\",\"description\":\"可选参数\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"CreateIdentity\":{\"type\":\"object\",\"properties\":{\"accessToken\":{\"type\":\"string\",\"description\":\"在外部身份源中的 Access Token（此参数只会在用户主动获取时返回，管理侧接口不会返回）。\"},\"extIdpId\":{\"type\":\"string\",\"description\":\"身份源连接 ID\"},\"originConnIds\":{\"type\":\"array\",\"description\":\"身份来自的身份源连接 ID 列表\",\"items\":{\"type\":\"string\"}},\"provider\":{\"type\":\"string\",\"description\":\"外部身份源类型：\\n- `wechat`: 微信\\n- `qq`: QQ\\n- `wechatwork`: 企业微信\\n- `dingtalk`: 钉钉\\n- `weibo`: 微博\\n- `github`: GitHub\\n- `alipay`: 支付宝\\n- `baidu`: 百度\\n- `lark`: 飞书\\n- `welink`: Welink\\n- `yidun`: 网易易盾\\n- `qingcloud`: 青云\\n- `google`: Google\\n- `gitlab`: GitLab\\n- `gitee`: Gitee\\n- `twitter`: Twitter\\n- `facebook`: Facebook\\n- `slack`: Slack\\n- `linkedin`: Linkedin\\n- `instagram`: Instagram\\n- `oidc`: OIDC 型企业身份源\\n- `oauth2`: OAuth2 型企业身份源\\n- `saml`: SAML 型企业身份源\\n- `ldap`: LDAP 型企业身份源\\n- `ad`: AD 型企业身份源\\n- `cas`: CAS 型企业身份源\\n- `azure-ad`: Azure AD 型企业身份源\",\"enum\":[\"oidc\",\"oauth2\",\"saml\",\"ldap\",\"ad\",\"cas\",\"azure-ad\",\"wechat\",\"google\",\"qq\",\"wechatwork\",\"dingtalk\",\"weibo\",\"github\",\"alipay\",\"apple\",\"baidu\",\"lark\",\"gitlab\",\"twitter\",\"facebook\",\"slack\",\"linkedin\",\"yidun\",\"qingcloud\",\"gitee\",\"instagram\",\"welink\",\"huawei\",\"honor\",\"xiaomi\",\"oppo\",\"aws\",\"amazon\",\"douyin\",\"kuaishou\",\"line\",\"sdbz\",\"zjzwfw\",\"zzding\",\"seeyona8v5\"]},\"refreshToken\":{\"type\":\"string\",\"description\":\"在外部身份源中的 Refresh Token（此参数只会在用户主动获取时返回，管理侧接口不会返回）。\"},\"type\":{\"type\":\"string\",\"description\":\"Identity 类型，如 unionid, openid, primary\"},\"userIdInIdp\":{\"type\":\"string\",\"description\":\"在外部身份源中的 ID\"},\"userInfoInIdp\":{\"description\":\"用户在 idp 中的身份信息\"}},\"required\":[\"extIdpId\",\"provider\",\"type\",\"userIdInIdp\",\"userInfoInIdp\",\"originConnIds\"],\"additionalProperties\":false},\"CreateUserInfo\":{\"type\":\"object\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"departmentIds\":{\"type\":\"array\",\"description\":\"用户所属部门 ID 列表\",\"items\":{\"type\":\"string\"}},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identities\":{\"type\":\"array\",\"description\":\"第三方身份源（建议调用绑定接口进行绑定）\",\"items\":{\"$ref\":\"#/$defs/CreateIdentity\"}},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"metadataSource\":{\"description\":\"数据对象数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"otp\":{\"$ref\":\"#/$defs/CreateUserOTP\",\"description\":\"用户的 OTP 验证器\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"salt\":{\"type\":\"string\",\"description\":\"加密用户密码的盐\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"tenantIds\":{\"type\":\"array\",\"description\":\"租户 ID\",\"items\":{\"type\":\"string\"}},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"additionalProperties\":false},\"CreateUserOTP\":{\"type\":\"object\",\"properties\":{\"recoveryCode\":{\"type\":\"string\",\"description\":\"OTP Recovery Code\"},\"secret\":{\"type\":\"string\",\"description\":\"OTP 密钥\"}},\"required\":[\"secret\"],\"additionalProperties\":false},\"CreateUserOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"departmentIdType\":{\"type\":\"string\",\"description\":\"此次调用中使用的父部门 ID 的类型\",\"enum\":[\"department_id\",\"open_department_id\",\"sync_relation\",\"custom_field\",\"code\"]},\"keepPassword\":{\"type\":\"boolean\",\"description\":\"该参数一般在迁移旧有用户数据到 Authing 的时候会设置。开启这个开关，password 字段会直接写入 Authing 数据库，Authing 不会再次加密此字段。如果你的密码不是明文存储，你应该保持开启，并编写密码函数计算。\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"是否强制要求用户在第一次的时候重置密码\"},\"sendNotification\":{\"$ref\":\"#/$defs/SendCreateAccountNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"SendCreateAccountNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"sendEmailNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送邮件通知\"},\"sendPhoneNotification\":{\"type\":\"boolean\",\"description\":\"创建账号之后，是否发送短信通知\"}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateUsersBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateUsersBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_users_batch")
 			}
 			res, err := c.CreateUsersBatch(ctx, req)
 			if err != nil {
@@ -1824,10 +1827,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete user sync relations\",\"properties\":{\"provider\":{\"type\":\"string\",\"description\":\"外部身份源类型，如：\\n- `wechatwork`: 企业微信\\n- `dingtalk`: 钉钉\\n- `lark`: 飞书\\n- `welink`: Welink\\n- `ldap`: LDAP\\n- `active-directory`: Windows AD\\n- `italent`: 北森\\n- `xiaoshouyi`: 销售易\\n- `maycur`: 每刻报销\\n- `scim`: SCIM\\n- `moka`: Moka HR\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"required\":[\"provider\",\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteUserSyncRelationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteUserSyncRelationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_user_sync_relations")
 			}
 			res, err := c.DeleteUserSyncRelations(ctx, req)
 			if err != nil {
@@ -1845,10 +1849,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch delete users\",\"properties\":{\"options\":{\"$ref\":\"#/$defs/DeleteUsersBatchOptions\",\"description\":\"可选参数\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 列表\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false,\"$defs\":{\"DeleteUsersBatchOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(DeleteUsersBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteUsersBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_users_batch")
 			}
 			res, err := c.DeleteUsersBatch(ctx, req)
 			if err != nil {
@@ -1866,10 +1871,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's bound OTP secret\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetOTPSecretByUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetOTPSecretByUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_otp_secret_by_user")
 			}
 			res, err := c.GetOTPSecretByUser(ctx, req)
 			if err != nil {
@@ -1892,10 +1898,11 @@ var usersOperations = []*Operation{
 			{Name: "withDepartmentIds", In: "query", Type: "boolean", Required: false, Description: "是否获取部门 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user\",\"properties\":{\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\",\"default\":false}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user")
 			}
 			res, err := c.GetUser(ctx, req)
 			if err != nil {
@@ -1913,10 +1920,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications a user can access\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserAccessibleAppsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserAccessibleAppsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_accessible_apps")
 			}
 			res, err := c.GetUserAccessibleApps(ctx, req)
 			if err != nil {
@@ -1934,10 +1942,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications authorized to a user\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserAuthorizedAppsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserAuthorizedAppsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_authorized_apps")
 			}
 			res, err := c.GetUserAuthorizedApps(ctx, req)
 			if err != nil {
@@ -1957,10 +1966,11 @@ var usersOperations = []*Operation{
 			{Name: "resourceType", In: "query", Type: "string", Required: false, Description: "资源类型，如 数据、API、菜单、按钮"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List all resources authorized to a user\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"resourceType\":{\"type\":\"string\",\"description\":\"资源类型，如 数据、API、菜单、按钮\",\"enum\":[\"DATA\",\"API\",\"MENU\",\"BUTTON\",\"UI\"]},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserAuthorizedResourcesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserAuthorizedResourcesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_authorized_resources")
 			}
 			res, err := c.GetUserAuthorizedResources(ctx, req)
 			if err != nil {
@@ -1982,10 +1992,11 @@ var usersOperations = []*Operation{
 			{Name: "withDepartmentIds", In: "query", Type: "boolean", Required: false, Description: "是否获取部门 ID 列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get users\",\"properties\":{\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\",\"default\":false},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_batch")
 			}
 			res, err := c.GetUserBatch(ctx, req)
 			if err != nil {
@@ -2009,10 +2020,11 @@ var usersOperations = []*Operation{
 			{Name: "orderBy", In: "query", Type: "string", Required: false, Description: "增序或降序"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List user's departments\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"orderBy\":{\"type\":\"string\",\"description\":\"增序或降序\",\"enum\":[\"Asc\",\"Desc\"],\"default\":\"Desc\"},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"sortBy\":{\"type\":\"string\",\"description\":\"排序依据，如 部门创建时间、加入部门时间、部门名称、部门标志符\",\"enum\":[\"DepartmentCreatedAt\",\"JoinDepartmentAt\",\"DepartmentName\",\"DepartmemtCode\"],\"default\":\"JoinDepartmentAt\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentPaths\":{\"type\":\"boolean\",\"description\":\"是否获取部门路径\",\"default\":false}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_departments")
 			}
 			res, err := c.GetUserDepartments(ctx, req)
 			if err != nil {
@@ -2029,10 +2041,11 @@ var usersOperations = []*Operation{
 			{Name: "userIds", In: "body", Type: "array", Required: true, Description: "用户 ID 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch get user password ciphertexts\",\"properties\":{\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserEncryptPasswordBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserEncryptPasswordBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_encrypt_password_batch")
 			}
 			res, err := c.GetUserEncryptPasswordBatch(ctx, req)
 			if err != nil {
@@ -2050,10 +2063,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List user's groups\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserGroupsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserGroupsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_groups")
 			}
 			res, err := c.GetUserGroups(ctx, req)
 			if err != nil {
@@ -2071,10 +2085,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's external identities\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserIdentitiesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserIdentitiesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_identities")
 			}
 			res, err := c.GetUserIdentities(ctx, req)
 			if err != nil {
@@ -2092,10 +2107,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List applications the user has logged in to\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserLoggedinAppsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserLoggedinAppsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_loggedin_apps")
 			}
 			res, err := c.GetUserLoggedinApps(ctx, req)
 			if err != nil {
@@ -2113,10 +2129,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List identity sources the user has logged in with\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserLoggedinIdentitiesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserLoggedinIdentitiesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_loggedin_identities")
 			}
 			res, err := c.GetUserLoggedinIdentities(ctx, req)
 			if err != nil {
@@ -2140,10 +2157,11 @@ var usersOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's login history\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"应用 ID\"},\"clientIp\":{\"type\":\"string\",\"description\":\"客户端 IP\"},\"end\":{\"type\":\"number\",\"description\":\"结束时间戳（毫秒）\"},\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"start\":{\"type\":\"number\",\"description\":\"开始时间戳（毫秒）\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserLoginHistoryRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserLoginHistoryRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_login_history")
 			}
 			res, err := c.GetUserLoginHistory(ctx, req)
 			if err != nil {
@@ -2161,10 +2179,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's MFA binding info\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserMFAInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserMFAInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_mfa_info")
 			}
 			res, err := c.GetUserMFAInfo(ctx, req)
 			if err != nil {
@@ -2182,10 +2201,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user MFA status\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserMFAStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserMFAStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_mfa_status")
 			}
 			res, err := c.GetUserMFAStatus(ctx, req)
 			if err != nil {
@@ -2203,10 +2223,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's password ciphertext (custom encryption)\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserPasswordCiphertextRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserPasswordCiphertextRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_password_ciphertext")
 			}
 			res, err := c.GetUserPasswordCiphertext(ctx, req)
 			if err != nil {
@@ -2224,10 +2245,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's real-name (principal) authentication info\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserPrincipalAuthenticationInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserPrincipalAuthenticationInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_principal_authentication_info")
 			}
 			res, err := c.GetUserPrincipalAuthenticationInfo(ctx, req)
 			if err != nil {
@@ -2246,10 +2268,11 @@ var usersOperations = []*Operation{
 			{Name: "namespace", In: "query", Type: "string", Required: false, Description: "所属权限分组(权限空间)的 Code，不传获取默认权限分组。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List user's roles\",\"properties\":{\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserRolesRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserRolesRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_roles")
 			}
 			res, err := c.GetUserRoles(ctx, req)
 			if err != nil {
@@ -2267,10 +2290,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "query", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get user's third-party sync relations\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"],\"default\":\"user_id\"}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetUserSyncRelationsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetUserSyncRelationsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_user_sync_relations")
 			}
 			res, err := c.GetUserSyncRelations(ctx, req)
 			if err != nil {
@@ -2289,10 +2313,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a user has any of the given roles\",\"properties\":{\"options\":{\"$ref\":\"#/$defs/HasAnyRoleOptions\",\"description\":\"可选参数\"},\"roles\":{\"type\":\"array\",\"description\":\"角色列表\",\"items\":{\"$ref\":\"#/$defs/HasRoleRoles\"}},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"roles\",\"userId\"],\"additionalProperties\":false,\"$defs\":{\"HasAnyRoleOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false},\"HasRoleRoles\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"角色 code\"},\"namespace\":{\"type\":\"string\",\"description\":\"所属权限分组(权限空间)的 Code，不传获取默认权限分组。\"}},\"required\":[\"code\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(HasAnyRoleRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(HasAnyRoleRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "has_any_role")
 			}
 			res, err := c.HasAnyRole(ctx, req)
 			if err != nil {
@@ -2309,10 +2334,11 @@ var usersOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: true, Description: "参数列表"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Import user's OTP\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"参数列表\",\"items\":{\"$ref\":\"#/$defs/ImportOTPItem\"}}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"ImportOTPItem\":{\"type\":\"object\",\"properties\":{\"otp\":{\"$ref\":\"#/$defs/ImportOTPItemData\",\"description\":\"OTP 数据\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"userId\",\"otp\"],\"additionalProperties\":false},\"ImportOTPItemData\":{\"type\":\"object\",\"properties\":{\"recoveryCode\":{\"type\":\"string\",\"description\":\"OTP Recovery Code\"},\"secret\":{\"type\":\"string\",\"description\":\"OTP 密钥\"}},\"required\":[\"secret\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ImportOTPRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ImportOTPRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "import_otp")
 			}
 			res, err := c.ImportOTP(ctx, req)
 			if err != nil {
@@ -2332,10 +2358,11 @@ var usersOperations = []*Operation{
 			{Name: "externalId", In: "body", Type: "string", Required: false, Description: "第三方外部 ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Check whether a user exists\",\"properties\":{\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(IsUserExistsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(IsUserExistsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "is_user_exists")
 			}
 			res, err := c.IsUserExists(ctx, req)
 			if err != nil {
@@ -2354,10 +2381,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Force logout users\",\"properties\":{\"appIds\":{\"type\":\"array\",\"description\":\"APP ID 列表\",\"items\":{\"type\":\"string\"}},\"options\":{\"$ref\":\"#/$defs/KickUsersOptions\",\"description\":\"可选参数\"},\"userId\":{\"type\":\"string\",\"description\":\"用户 ID\"}},\"required\":[\"appIds\",\"userId\"],\"additionalProperties\":false,\"$defs\":{\"KickUsersOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(KickUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(KickUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "kick_users")
 			}
 			res, err := c.KickUsers(ctx, req)
 			if err != nil {
@@ -2378,10 +2406,11 @@ var usersOperations = []*Operation{
 			{Name: "isSocial", In: "body", Type: "boolean", Required: false, Description: "已废弃，可任意传入，未来将移除该字段。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Link an identity to a user\",\"properties\":{\"extIdpId\":{\"type\":\"string\",\"description\":\"必传，身份源 ID，用于指定该身份属于哪个身份源。\"},\"isSocial\":{\"type\":\"boolean\",\"description\":\"已废弃，可任意传入，未来将移除该字段。\"},\"type\":{\"type\":\"string\",\"description\":\"非必传，表示该条身份的具体类型，可从用户身份信息的 type 字段中获取。如果不传，默认为 generic\"},\"userId\":{\"type\":\"string\",\"description\":\"必传，进行绑定操作的 Authing 用户 ID。\"},\"userIdInIdp\":{\"type\":\"string\",\"description\":\"必传，用户在该外部身份源的唯一标识，需要从外部身份源的认证返回值中获取。\"}},\"required\":[\"userIdInIdp\",\"userId\",\"extIdpId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(LinkIdentityRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(LinkIdentityRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "link_identity")
 			}
 			res, err := c.LinkIdentity(ctx, req)
 			if err != nil {
@@ -2400,10 +2429,11 @@ var usersOperations = []*Operation{
 			{Name: "startAt", In: "query", Type: "number", Required: false, Description: "开始时间，为精确到秒的 UNIX 时间戳，默认不指定"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List archived users\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"startAt\":{\"type\":\"number\",\"description\":\"开始时间，为精确到秒的 UNIX 时间戳，默认不指定\"}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListArchivedUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListArchivedUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_archived_users")
 			}
 			res, err := c.ListArchivedUsers(ctx, req)
 			if err != nil {
@@ -2423,10 +2453,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选项"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List/search users\",\"properties\":{\"advancedFilter\":{\"type\":\"array\",\"description\":\"高级搜索\",\"items\":{\"$ref\":\"#/$defs/ListUsersAdvancedFilterItem\"}},\"keywords\":{\"type\":\"string\",\"description\":\"模糊搜索关键字\"},\"options\":{\"$ref\":\"#/$defs/ListUsersOptions\",\"description\":\"可选项\"},\"searchQuery\":{\"description\":\"使用 ES 查询语句执行搜索命令\"}},\"additionalProperties\":false,\"$defs\":{\"ListUsersAdvancedFilterItem\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"高级搜索指定的用户字段：\\n- `id`: 用户 ID\\n- `phone`: 手机号\\n- `email`: 邮箱\\n- `username`: 用户名\\n- `externalId`: 用户在外部系统的 ID\\n- `name`: 姓名\\n- `status`: 用户状态，可选值为 `Activated` 和 `Suspended`\\n- `gender`: 用户性别，可选值为 `M`（男性）、`F`（女性） 和 `U`（未知）\\n- `birthdate`: 出生日期\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `country`: 国家\\n- `province`: 省份\\n- `zoneinfo`: 时区\\n- `website`: 个人网站\\n- `address`: 地址\\n- `streetAddress`: 街道地址\\n- `company`: 公司\\n- `postalCode`: 邮政编码\\n- `formatted`: 格式化的地址\\n- `signedUp`: 注册时间\\n- `locale`: 语言信息\\n- `lastLogin`: 上次登录时间，为时间戳类型\\n- `loginsCount`: 登录次数，为数字类型\\n- `lastLoginApp`: 上次登录的应用 ID\\n- `userSource`: 用户来源，具体使用见示例\\n- `department`: 用户部门，具体使用见示例\\n- `loggedInApps`: 曾经登录过的应用，具体使用见示例\\n- `identity`: 用户外部身份源信息，具体使用见示例\\n- ... 其他自定义字段\"},\"operator\":{\"type\":\"string\",\"description\":\"运算符，可选值为：\\n- `EQUAL`: 全等，适用于数字和字符串的全等匹配\\n- `NOT_EQUAL`: 不等于，适用于数字和字符串的匹配\\n- `CONTAINS`: 字符串包含\\n- `NOT_CONTAINS`: 字符串不包含\\n- `IS_NULL`: 为空\\n- `NOT_NULL`: 不为空\\n- `IN`: 为某个数组中的元素\\n- `GREATER`: 大于或等于，适用于数字、日期类型数据的比较\\n- `LESSER`: 小于或等于，适用于数字、日期类型数据的比较\\n- `BETWEEN`: 介于什么什么之间，适用于数字、日期类型数据的比较\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"value\":{\"description\":\"搜索值，不同的 `field` 对应的 `value` 类型可能不一样，详情见示例。\"}},\"required\":[\"field\",\"operator\"],\"additionalProperties\":false},\"ListUsersOptions\":{\"type\":\"object\",\"properties\":{\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\"},\"fuzzySearchOn\":{\"type\":\"array\",\"description\":\"模糊搜索匹配的用户字段，可选值为：\\n- `phone`: 用户手机号，不能包含手机号区号，默认包含\\n- `email`: 用户邮箱，默认包含\\n- `name`: 用户名称，默认包含\\n- `username`: 用户名，默认包含\\n- `nickname`: 用户昵称，默认包含\\n- `id`: 用户 ID\\n- `company`: 公司\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `middleName`: 中间名\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `website`: 个人网站\\n- `address`: 地址\\n- `formatted`: 格式化地址\\n- `streetAddress`: 街道地址\\n- `postalCode`: 邮编号码\",\"items\":{\"type\":\"string\",\"enum\":[\"id\",\"phone\",\"email\",\"name\",\"username\",\"externalId\",\"nickname\",\"company\",\"givenName\",\"familyName\",\"middleName\",\"profile\",\"preferredUsername\",\"website\",\"address\",\"formatted\",\"streetAddress\",\"postalCode\",\"identityNumber\"]}},\"pagination\":{\"$ref\":\"#/$defs/Pagination\",\"description\":\"分页配置\"},\"sort\":{\"type\":\"array\",\"description\":\"排序设置，可以设置多项按照多个字段进行排序\",\"items\":{\"$ref\":\"#/$defs/Sorting\"}},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\"},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\"},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\"}},\"additionalProperties\":false},\"Pagination\":{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false},\"Sorting\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"进行排序的字段，可选值为：\\n- `createdAt`: 创建时间\\n- `updatedAt`: 修改时间\\n- `email`: 邮箱\\n- `phone`: 手机号\\n- `username`: 用户名\\n- `externalId`: 外部 ID\\n- `status`: 公共账号状态\\n- `statusChangedAt`: 状态修改时间\\n- `passwordLastSetAt`: 密码修改时间\\n- `loginsCount`: 登录次数\\n- `gender`: 性别\\n- `lastLogin`: 上次登录时间\\n- `userSourceType`: 公共账号注册来源\\n- `lastMfaTime`: 上次 MFA 认证时间\\n- `passwordSecurityLevel`: 密码安全等级\\n- `phoneCountryCode`: 手机区号\\n- `lastIp`: 上次登录时使用的 IP\",\"enum\":[\"id\",\"createdAt\",\"updatedAt\",\"email\",\"username\",\"externalId\",\"phone\",\"status\",\"statusChangedAt\",\"passwordLastSetAt\",\"loginsCount\",\"gender\",\"lastLogin\",\"userSourceType\",\"lastMfaTime\",\"passwordSecurityLevel\",\"phoneCountryCode\",\"lastIp\"]},\"order\":{\"type\":\"string\",\"description\":\"排序顺序：\\n- `desc`: 按照从大到小降序。\\n- `asc`: 按照从小到大升序。\",\"enum\":[\"desc\",\"asc\"]}},\"required\":[\"field\",\"order\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListUsersRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListUsersRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_users")
 			}
 			res, err := c.ListUsers(ctx, req)
 			if err != nil {
@@ -2446,10 +2477,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选项"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users by keywords\",\"properties\":{\"advancedFilter\":{\"type\":\"array\",\"description\":\"高级搜索\",\"items\":{\"$ref\":\"#/$defs/ListUsersAdvancedFilterItem\"}},\"keywords\":{\"type\":\"string\",\"description\":\"模糊搜索关键字\"},\"options\":{\"$ref\":\"#/$defs/ListUsersOptions\",\"description\":\"可选项\"},\"searchQuery\":{\"description\":\"使用 ES 查询语句执行搜索命令\"}},\"additionalProperties\":false,\"$defs\":{\"ListUsersAdvancedFilterItem\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"高级搜索指定的用户字段：\\n- `id`: 用户 ID\\n- `phone`: 手机号\\n- `email`: 邮箱\\n- `username`: 用户名\\n- `externalId`: 用户在外部系统的 ID\\n- `name`: 姓名\\n- `status`: 用户状态，可选值为 `Activated` 和 `Suspended`\\n- `gender`: 用户性别，可选值为 `M`（男性）、`F`（女性） 和 `U`（未知）\\n- `birthdate`: 出生日期\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `country`: 国家\\n- `province`: 省份\\n- `zoneinfo`: 时区\\n- `website`: 个人网站\\n- `address`: 地址\\n- `streetAddress`: 街道地址\\n- `company`: 公司\\n- `postalCode`: 邮政编码\\n- `formatted`: 格式化的地址\\n- `signedUp`: 注册时间\\n- `locale`: 语言信息\\n- `lastLogin`: 上次登录时间，为时间戳类型\\n- `loginsCount`: 登录次数，为数字类型\\n- `lastLoginApp`: 上次登录的应用 ID\\n- `userSource`: 用户来源，具体使用见示例\\n- `department`: 用户部门，具体使用见示例\\n- `loggedInApps`: 曾经登录过的应用，具体使用见示例\\n- `identity`: 用户外部身份源信息，具体使用见示例\\n- ... 其他自定义字段\"},\"operator\":{\"type\":\"string\",\"description\":\"运算符，可选值为：\\n- `EQUAL`: 全等，适用于数字和字符串的全等匹配\\n- `NOT_EQUAL`: 不等于，适用于数字和字符串的匹配\\n- `CONTAINS`: 字符串包含\\n- `NOT_CONTAINS`: 字符串不包含\\n- `IS_NULL`: 为空\\n- `NOT_NULL`: 不为空\\n- `IN`: 为某个数组中的元素\\n- `GREATER`: 大于或等于，适用于数字、日期类型数据的比较\\n- `LESSER`: 小于或等于，适用于数字、日期类型数据的比较\\n- `BETWEEN`: 介于什么什么之间，适用于数字、日期类型数据的比较\",\"enum\":[\"EQUAL\",\"NOT_EQUAL\",\"CONTAINS\",\"NOT_CONTAINS\",\"IS_NULL\",\"NOT_NULL\",\"IN\",\"GREATER\",\"LESSER\",\"BETWEEN\"]},\"value\":{\"description\":\"搜索值，不同的 `field` 对应的 `value` 类型可能不一样，详情见示例。\"}},\"required\":[\"field\",\"operator\"],\"additionalProperties\":false},\"ListUsersOptions\":{\"type\":\"object\",\"properties\":{\"flatCustomData\":{\"type\":\"boolean\",\"description\":\"是否拍平扩展字段\"},\"fuzzySearchOn\":{\"type\":\"array\",\"description\":\"模糊搜索匹配的用户字段，可选值为：\\n- `phone`: 用户手机号，不能包含手机号区号，默认包含\\n- `email`: 用户邮箱，默认包含\\n- `name`: 用户名称，默认包含\\n- `username`: 用户名，默认包含\\n- `nickname`: 用户昵称，默认包含\\n- `id`: 用户 ID\\n- `company`: 公司\\n- `givenName`: 名\\n- `familyName`: 姓\\n- `middleName`: 中间名\\n- `preferredUsername`: Preferred Username\\n- `profile`: 个人资料\\n- `website`: 个人网站\\n- `address`: 地址\\n- `formatted`: 格式化地址\\n- `streetAddress`: 街道地址\\n- `postalCode`: 邮编号码\",\"items\":{\"type\":\"string\",\"enum\":[\"id\",\"phone\",\"email\",\"name\",\"username\",\"externalId\",\"nickname\",\"company\",\"givenName\",\"familyName\",\"middleName\",\"profile\",\"preferredUsername\",\"website\",\"address\",\"formatted\",\"streetAddress\",\"postalCode\",\"identityNumber\"]}},\"pagination\":{\"$ref\":\"#/$defs/Pagination\",\"description\":\"分页配置\"},\"sort\":{\"type\":\"array\",\"description\":\"排序设置，可以设置多项按照多个字段进行排序\",\"items\":{\"$ref\":\"#/$defs/Sorting\"}},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\"},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\"},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\"},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\"}},\"additionalProperties\":false},\"Pagination\":{\"type\":\"object\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1}},\"additionalProperties\":false},\"Sorting\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\",\"description\":\"进行排序的字段，可选值为：\\n- `createdAt`: 创建时间\\n- `updatedAt`: 修改时间\\n- `email`: 邮箱\\n- `phone`: 手机号\\n- `username`: 用户名\\n- `externalId`: 外部 ID\\n- `status`: 公共账号状态\\n- `statusChangedAt`: 状态修改时间\\n- `passwordLastSetAt`: 密码修改时间\\n- `loginsCount`: 登录次数\\n- `gender`: 性别\\n- `lastLogin`: 上次登录时间\\n- `userSourceType`: 公共账号注册来源\\n- `lastMfaTime`: 上次 MFA 认证时间\\n- `passwordSecurityLevel`: 密码安全等级\\n- `phoneCountryCode`: 手机区号\\n- `lastIp`: 上次登录时使用的 IP\",\"enum\":[\"id\",\"createdAt\",\"updatedAt\",\"email\",\"username\",\"externalId\",\"phone\",\"status\",\"statusChangedAt\",\"passwordLastSetAt\",\"loginsCount\",\"gender\",\"lastLogin\",\"userSourceType\",\"lastMfaTime\",\"passwordSecurityLevel\",\"phoneCountryCode\",\"lastIp\"]},\"order\":{\"type\":\"string\",\"description\":\"排序顺序：\\n- `desc`: 按照从大到小降序。\\n- `asc`: 按照从小到大升序。\",\"enum\":[\"desc\",\"asc\"]}},\"required\":[\"field\",\"order\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ListUsersByKeywordsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListUsersByKeywordsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_users_by_keywords")
 			}
 			res, err := c.ListUsersByKeywords(ctx, req)
 			if err != nil {
@@ -2475,10 +2507,11 @@ var usersOperations = []*Operation{
 			{Name: "withUserPasswordExpireTime", In: "query", Type: "boolean", Required: false, Description: "是否获取用户密码过期时间"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List users (legacy GET)\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态，如 已停用、已离职、正常状态、已归档\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"updatedAtEnd\":{\"type\":\"number\",\"description\":\"用户创建、修改终止时间，为精确到秒的 UNIX 时间戳；支持获取某一段时间内的增量数据。默认为当前时间\"},\"updatedAtStart\":{\"type\":\"number\",\"description\":\"用户创建、修改开始时间，为精确到秒的 UNIX 时间戳；支持获取从某一段时间之后的增量数据\"},\"withCustomData\":{\"type\":\"boolean\",\"description\":\"是否获取自定义数据\",\"default\":false},\"withDepartmentIds\":{\"type\":\"boolean\",\"description\":\"是否获取部门 ID 列表\",\"default\":false},\"withIdentities\":{\"type\":\"boolean\",\"description\":\"是否获取 identities\",\"default\":false},\"withPost\":{\"type\":\"boolean\",\"description\":\"是否获取 部门信息\",\"default\":false},\"withUserPasswordExpireTime\":{\"type\":\"boolean\",\"description\":\"是否获取用户密码过期时间\",\"default\":false}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListUsersLegacyRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListUsersLegacyRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_users_legacy")
 			}
 			res, err := c.ListUsersLegacy(ctx, req)
 			if err != nil {
@@ -2496,10 +2529,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete user's real-name (principal) authentication info\",\"properties\":{\"options\":{\"$ref\":\"#/$defs/ResetUserPrincipalAuthenticationInfoOptions\",\"description\":\"可选参数\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\"],\"additionalProperties\":false,\"$defs\":{\"ResetUserPrincipalAuthenticationInfoOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(ResetUserPrincipalAuthenticationInfoRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ResetUserPrincipalAuthenticationInfoRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "reset_user_principal_authentication_info")
 			}
 			res, err := c.ResetUserPrincipalAuthenticationInfo(ctx, req)
 			if err != nil {
@@ -2517,10 +2551,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Resign (offboard) user\",\"properties\":{\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"required\":[\"userId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ResignUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ResignUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "resign_user")
 			}
 			res, err := c.ResignUser(ctx, req)
 			if err != nil {
@@ -2538,10 +2573,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch resign (offboard) users\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]},\"userIds\":{\"type\":\"array\",\"description\":\"用户 ID 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"userIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ResignUserBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ResignUserBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "resign_user_batch")
 			}
 			res, err := c.ResignUserBatch(ctx, req)
 			if err != nil {
@@ -2560,10 +2596,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set user's departments\",\"properties\":{\"departments\":{\"type\":\"array\",\"description\":\"部门信息\",\"items\":{\"$ref\":\"#/$defs/SetUserDepartment\"}},\"options\":{\"$ref\":\"#/$defs/SetUserDepartmentsOptions\",\"description\":\"可选参数\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"}},\"required\":[\"userId\",\"departments\"],\"additionalProperties\":false,\"$defs\":{\"SetUserDepartment\":{\"type\":\"object\",\"properties\":{\"departmentId\":{\"type\":\"string\",\"description\":\"部门 id\"},\"isLeader\":{\"type\":\"boolean\",\"description\":\"是否是部门 leader\"},\"isMainDepartment\":{\"type\":\"boolean\",\"description\":\"是否是主部门\"}},\"required\":[\"departmentId\"],\"additionalProperties\":false},\"SetUserDepartmentsOptions\":{\"type\":\"object\",\"properties\":{\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetUserDepartmentsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetUserDepartmentsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_user_departments")
 			}
 			res, err := c.SetUserDepartments(ctx, req)
 			if err != nil {
@@ -2582,10 +2619,11 @@ var usersOperations = []*Operation{
 			{Name: "userIdType", In: "body", Type: "string", Required: false, Description: "用户 ID 类型，默认值为 `user_id`，可选值为：\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\n- `phone`: 用户手机号\n- `email`: 用户邮箱\n- `username`: 用户名\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Set user MFA status\",\"properties\":{\"mfaTriggerData\":{\"$ref\":\"#/$defs/GetMFAInfoData\",\"description\":\"MFA Factor 列表\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"required\":[\"mfaTriggerData\",\"userId\"],\"additionalProperties\":false,\"$defs\":{\"ApplicationMFA\":{\"type\":\"object\",\"properties\":{\"mfaPolicy\":{\"type\":\"string\",\"description\":\"MFA 类型\"},\"sort\":{\"type\":\"number\",\"description\":\"MFA 排序\"},\"status\":{\"type\":\"number\",\"description\":\"MFA 状态\"}},\"required\":[\"mfaPolicy\",\"status\",\"sort\"],\"additionalProperties\":false},\"GetMFAInfoData\":{\"type\":\"object\",\"properties\":{\"applicationMfa\":{\"type\":\"array\",\"description\":\"MFA Factor 列表\",\"items\":{\"$ref\":\"#/$defs/ApplicationMFA\"}},\"faceMfaEnabled\":{\"type\":\"boolean\",\"description\":\"人脸校验是否开启\"},\"mfaEmail\":{\"type\":\"string\",\"description\":\"MFA 绑定的邮箱\"},\"mfaPhone\":{\"type\":\"string\",\"description\":\"MFA 绑定的手机号\"},\"mfaPhoneCountryCode\":{\"type\":\"string\",\"description\":\"MFA 绑定的手机区号\"},\"mfaToken\":{\"type\":\"string\",\"description\":\"MFA Token\"},\"nickname\":{\"type\":\"string\",\"description\":\"用户昵称\"},\"phone\":{\"type\":\"string\",\"description\":\"用户手机号\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"用户手机区号\"},\"totpMfaEnabled\":{\"type\":\"boolean\",\"description\":\"OTP 校验是否开启\"},\"username\":{\"type\":\"string\",\"description\":\"用户名\"}},\"required\":[\"mfaToken\",\"applicationMfa\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(SetUsersMFAStatusRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(SetUsersMFAStatusRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "set_users_mfa_status")
 			}
 			res, err := c.SetUsersMFAStatus(ctx, req)
 			if err != nil {
@@ -2605,10 +2643,11 @@ var usersOperations = []*Operation{
 			{Name: "isSocial", In: "body", Type: "boolean", Required: false, Description: "已废弃，可任意传入，未来将移除该字段。"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Unlink all of a user's identities under an identity source\",\"properties\":{\"extIdpId\":{\"type\":\"string\",\"description\":\"必传，身份源 ID，用于指定该身份属于哪个身份源。\"},\"isSocial\":{\"type\":\"boolean\",\"description\":\"已废弃，可任意传入，未来将移除该字段。\"},\"type\":{\"type\":\"string\",\"description\":\"非必传，表示该条身份的具体类型，可从用户身份信息的 type 字段中获取。如果不传，默认为 generic\"},\"userId\":{\"type\":\"string\",\"description\":\"必传，进行绑定操作的 Authing 用户 ID。\"}},\"required\":[\"userId\",\"extIdpId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(UnlinkIdentityRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UnlinkIdentityRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "unlink_identity")
 			}
 			res, err := c.UnlinkIdentity(ctx, req)
 			if err != nil {
@@ -2662,10 +2701,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update user profile\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"metadata\":{\"description\":\"数据对象数据，传入的对象中的 key 必须先在用户数据对象相关自定义字段\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"options\":{\"$ref\":\"#/$defs/UpdateUserOptions\",\"description\":\"可选参数\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"required\":[\"userId\"],\"additionalProperties\":false,\"$defs\":{\"SendResetPasswordNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"inputSendEmailNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送邮箱\"},\"inputSendPhoneNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送手机号\"},\"sendDefaultEmailNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认邮件通知\"},\"sendDefaultPhoneNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认短信通知\"}},\"additionalProperties\":false},\"UpdateUserOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnFirstLogin\":{\"type\":\"boolean\",\"description\":\"设置用户首次登录要求重置密码\"},\"resetPasswordOnNextLogin\":{\"type\":\"boolean\",\"description\":\"下次登录要求重置密码\"},\"sendPasswordResetedNotification\":{\"$ref\":\"#/$defs/SendResetPasswordNotification\",\"description\":\"重置密码发送邮件和手机号选项\"},\"userIdType\":{\"type\":\"string\",\"description\":\"用户 ID 类型，默认值为 `user_id`，可选值为：\\n- `user_id`: Authing 用户 ID，如 `6319a1504f3xxxxf214dd5b7`\\n- `phone`: 用户手机号\\n- `email`: 用户邮箱\\n- `username`: 用户名\\n- `external_id`: 用户在外部系统的 ID，对应 Authing 用户信息的 `externalId` 字段\\n- `identity`: 用户的外部身份源信息，格式为 `<extIdpId>:<userIdInIdp>`，其中 `<extIdpId>` 为 Authing 身份源的 ID，`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`62f20932716fbcc10d966ee5:ou_8bae746eac07cd2564654140d2a9ac61`。\\n- `sync_relation`: 用户的外部身份源信息，格式为 `<provier>:<userIdInIdp>`，其中 `<provier>` 为同步身份源类型，如 wechatwork, lark；`<userIdInIdp>` 为用户在外部身份源的 ID。\\n示例值：`lark:ou_8bae746eac07cd2564654140d2a9ac61`。\",\"enum\":[\"user_id\",\"external_id\",\"phone\",\"email\",\"username\",\"identity\",\"sync_relation\",\"custom_field\"]}},\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateUserRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateUserRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_user")
 			}
 			res, err := c.UpdateUser(ctx, req)
 			if err != nil {
@@ -2683,10 +2723,11 @@ var usersOperations = []*Operation{
 			{Name: "options", In: "body", Type: "object", Required: false, Description: "可选参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Batch update user profiles\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"用户列表\",\"items\":{\"$ref\":\"#/$defs/UpdateUserInfo\"}},\"options\":{\"$ref\":\"#/$defs/UpdateUserBatchOptions\",\"description\":\"可选参数\"}},\"required\":[\"list\"],\"additionalProperties\":false,\"$defs\":{\"SendResetPasswordNotification\":{\"type\":\"object\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"发送登录地址时，指定的应用 id，会将此应用的登录地址发送给用户的邮箱或者手机号。默认为用户池应用面板的登录地址。\"},\"inputSendEmailNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送邮箱\"},\"inputSendPhoneNotification\":{\"type\":\"string\",\"description\":\"当用户密码修改之后，输入发送手机号\"},\"sendDefaultEmailNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认邮件通知\"},\"sendDefaultPhoneNotification\":{\"type\":\"boolean\",\"description\":\"重置密码之后，是否发送用户默认短信通知\"}},\"additionalProperties\":false},\"UpdateUserBatchOptions\":{\"type\":\"object\",\"properties\":{\"autoGeneratePassword\":{\"type\":\"boolean\",\"description\":\"是否自动生成密码\"},\"passwordEncryptType\":{\"type\":\"string\",\"description\":\"密码加密类型，支持使用 RSA256 和国密 SM2 算法进行加密。默认为 `none` 不加密。\\n- `none`: 不对密码进行加密，使用明文进行传输。\\n- `rsa`: 使用 RSA256 算法对密码进行加密，需要使用 Authing 服务的 RSA 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 RSA256 公钥。\\n- `sm2`: 使用 [国密 SM2 算法](https://baike.baidu.com/item/SM2/15081831) 对密码进行加密，需要使用 Authing 服务的 SM2 公钥进行加密，请阅读**介绍**部分了解如何获取 Authing 服务的 SM2 公钥。\",\"enum\":[\"sm2\",\"rsa\",\"none\"]},\"resetPasswordOnNextLogin\":{\"type\":\"boolean\",\"description\":\"下次登录要求重置密码\"},\"sendPasswordResetedNotification\":{\"$ref\":\"#/$defs/SendResetPasswordNotification\",\"description\":\"重置密码发送邮件和手机号选项\"}},\"additionalProperties\":false},\"UpdateUserInfo\":{\"type\":\"object\",\"properties\":{\"address\":{\"type\":\"string\",\"description\":\"所处地址\"},\"birthdate\":{\"type\":\"string\",\"description\":\"出生日期\"},\"browser\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的浏览器 UA\"},\"city\":{\"type\":\"string\",\"description\":\"所在城市\"},\"company\":{\"type\":\"string\",\"description\":\"所在公司\"},\"country\":{\"type\":\"string\",\"description\":\"所在国家\"},\"customData\":{\"description\":\"自定义数据，传入的对象中的 key 必须先在用户池定义相关自定义字段\"},\"device\":{\"type\":\"string\",\"description\":\"最近一次登录时使用的设备\"},\"email\":{\"type\":\"string\",\"description\":\"邮箱，不区分大小写\"},\"emailVerified\":{\"type\":\"boolean\",\"description\":\"邮箱是否验证\"},\"externalId\":{\"type\":\"string\",\"description\":\"第三方外部 ID\"},\"familyName\":{\"type\":\"string\",\"description\":\"姓\"},\"formatted\":{\"type\":\"string\",\"description\":\"标准的完整地址\"},\"gender\":{\"type\":\"string\",\"description\":\"性别\",\"enum\":[\"M\",\"F\",\"U\"]},\"givenName\":{\"type\":\"string\",\"description\":\"名\"},\"identityNumber\":{\"type\":\"string\",\"description\":\"用户身份证号码\"},\"locale\":{\"type\":\"string\",\"description\":\"Locale\"},\"metadata\":{\"description\":\"数据对象数据，传入的对象中的 key 必须先在用户数据对象相关自定义字段\"},\"middleName\":{\"type\":\"string\",\"description\":\"中间名\"},\"name\":{\"type\":\"string\",\"description\":\"用户真实名称，不具备唯一性\"},\"nickname\":{\"type\":\"string\",\"description\":\"昵称\"},\"password\":{\"type\":\"string\",\"description\":\"用户密码，默认为明文。我们使用 HTTPS 协议对密码进行安全传输，可以在一定程度上保证安全性。如果你还需要更高级别的安全性，我们还支持 RSA256 和国密 SM2 两种方式对密码进行加密。详情见 `passwordEncryptType` 参数。\"},\"phone\":{\"type\":\"string\",\"description\":\"手机号，不带区号。如果是国外手机号，请在 phoneCountryCode 参数中指定区号。\"},\"phoneCountryCode\":{\"type\":\"string\",\"description\":\"手机区号，中国大陆手机号可不填。Authing 短信服务暂不内置支持国际手机号，你需要在 Authing 控制台配置对应的国际短信服务。完整的手机区号列表可参阅 https://en.wikipedia.org/wiki/List_of_country_calling_codes。\"},\"phoneVerified\":{\"type\":\"boolean\",\"description\":\"手机号是否验证\"},\"photo\":{\"type\":\"string\",\"description\":\"头像链接\"},\"postalCode\":{\"type\":\"string\",\"description\":\"邮政编码号\"},\"preferredUsername\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"profile\":{\"type\":\"string\",\"description\":\"Preferred Username\"},\"province\":{\"type\":\"string\",\"description\":\"所在省份\"},\"region\":{\"type\":\"string\",\"description\":\"用户所在区域\"},\"status\":{\"type\":\"string\",\"description\":\"账户当前状态\",\"enum\":[\"Suspended\",\"Resigned\",\"Activated\",\"Archived\",\"Deactivated\"]},\"streetAddress\":{\"type\":\"string\",\"description\":\"所处街道地址\"},\"userId\":{\"type\":\"string\",\"description\":\"用户的唯一标志，可以是用户 ID、用户名、邮箱、手机号、externalId、在外部身份源的 ID，详情见 userIdType 字段的说明。默认为用户 id 。\"},\"username\":{\"type\":\"string\",\"description\":\"用户名，用户池内唯一\"},\"website\":{\"type\":\"string\",\"description\":\"用户个人网页\"},\"zoneinfo\":{\"type\":\"string\",\"description\":\"用户时区信息\"}},\"required\":[\"userId\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateUserBatchRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateUserBatchRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_user_batch")
 			}
 			res, err := c.UpdateUserBatch(ctx, req)
 			if err != nil {
@@ -2704,10 +2745,11 @@ var usersOperations = []*Operation{
 			{Name: "privateKey", In: "body", Type: "string", Required: true, Description: "私钥，通过控制台安全设置-数据安全-数据加密获取"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Decrypt user attributes\",\"properties\":{\"data\":{\"type\":\"array\",\"description\":\"用户需要解密的属性列表\",\"items\":{\"$ref\":\"#/$defs/UserFieldDecryptReqItem\"}},\"privateKey\":{\"type\":\"string\",\"description\":\"私钥，通过控制台安全设置-数据安全-数据加密获取\"}},\"required\":[\"data\",\"privateKey\"],\"additionalProperties\":false,\"$defs\":{\"UserFieldDecryptReqItem\":{\"type\":\"object\",\"properties\":{\"encryptedContent\":{\"type\":\"string\",\"description\":\"字段加密后的内容\"},\"fieldName\":{\"type\":\"string\",\"description\":\"字段的key名称，例如 username/phone\"},\"userId\":{\"type\":\"string\",\"description\":\"用户唯一标志，可以是用户 ID、用户名、邮箱、手机号、外部 ID、在外部身份源的 ID。\"}},\"required\":[\"encryptedContent\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UserFieldDecryptRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UserFieldDecryptRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "user_field_decrypt")
 			}
 			res, err := c.UserFieldDecrypt(ctx, req)
 			if err != nil {

@@ -240,10 +240,11 @@ var webhooksOperations = []*Operation{
 			{Name: "retryConfig", In: "body", Type: "object", Required: false, Description: "失败重试配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create webhook\",\"properties\":{\"contentType\":{\"type\":\"string\",\"description\":\"请求数据格式\",\"enum\":[\"application/json\",\"application/x-www-form-urlencoded\"]},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否启用\"},\"events\":{\"type\":\"array\",\"description\":\"事件\",\"items\":{\"type\":\"string\",\"enum\":[\"test\",\"register\",\"login\",\"mfa:verified\",\"kick\",\"user:created\",\"user:password-changed\",\"user:updated\",\"user:email-verified\",\"user:archived\",\"user:unarchived\",\"user:blocked\",\"user:unblocked\",\"user:deleted\",\"user:register-whitelist-added\",\"user:register-whitelist-deleted\",\"user:udv-changed\",\"user:link-account\",\"user:password-update-remind\",\"user:organization-node-update\",\"permission:revoke\",\"permission:add\",\"resource:created\",\"resource:delete\",\"resource:updated\",\"role:created\",\"role:updated\",\"role:deleted\",\"role:disable\",\"role:assigned\",\"subject:remove\",\"role:unassigned\",\"role:udv-changed\",\"application:mfa:enabled\",\"application:mfa:disabled\",\"group:created\",\"group:updated\",\"group:deleted\",\"group:member-added\",\"group:member-removed\",\"organization:created\",\"organization:imported\",\"organization:deleted\",\"organization:node-added\",\"organization:node-updated\",\"organization:tree-updated\",\"organization:node-deleted\",\"organization:node-moved\",\"organization:member-added\",\"organization:member-removed\",\"organization:udv-changed\",\"privilege-namespace:created\",\"privilege-namespace:updated\",\"privilege-namespace:deleted\",\"user-pool:cooperator-added\",\"user-pool:cooperator-removed\",\"user-pool:secret-refreshed\",\"user-pool:updated\",\"user-pool:udf-added\",\"user-pool:udf-deleted\",\"user-pool:env-added\",\"user-pool:env-deleted\",\"user-pool:env-updated\",\"user-pool:launchpad-app-installed\",\"user-pool:launchpad-app-uninstalled\",\"application:created\",\"application:updated\",\"application:deleted\",\"application:secret-refreshed\",\"data-resource:created\",\"data-resource:updated\",\"data-resource:deleted\",\"data-strategy-permission:revoke\",\"data-strategy-permission:add\",\"unusual-location:login\",\"refresh-token\"]}},\"name\":{\"type\":\"string\",\"description\":\"Webhook 名称\"},\"retryConfig\":{\"$ref\":\"#/$defs/WebhookRetryConfigV3\",\"description\":\"失败重试配置\"},\"secret\":{\"type\":\"string\",\"description\":\"请求密钥\"},\"url\":{\"type\":\"string\",\"description\":\"Webhook 回调地址\"}},\"required\":[\"contentType\",\"events\",\"url\",\"name\"],\"additionalProperties\":false,\"$defs\":{\"WebhookRetryConfigV3\":{\"type\":\"object\",\"properties\":{\"count\":{\"type\":\"number\",\"description\":\"失败重试次数\"},\"delay\":{\"type\":\"number\",\"description\":\"失败重试时间间隔\"},\"delayUnit\":{\"type\":\"string\",\"description\":\"失败重试时间间隔单位\",\"enum\":[\"Second\",\"Minute\",\"Hour\",\"Day\"]},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启失败重试\"}},\"required\":[\"enabled\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(CreateWebhookRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(CreateWebhookRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "create_webhook")
 			}
 			res, err := c.CreateWebhook(ctx, req)
 			if err != nil {
@@ -260,10 +261,11 @@ var webhooksOperations = []*Operation{
 			{Name: "webhookIds", In: "body", Type: "array", Required: true, Description: "webhookId 数组"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete webhook\",\"properties\":{\"webhookIds\":{\"type\":\"array\",\"description\":\"webhookId 数组\",\"items\":{\"type\":\"string\"}}},\"required\":[\"webhookIds\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteWebhookRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteWebhookRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_webhook")
 			}
 			res, err := c.DeleteWebhook(ctx, req)
 			if err != nil {
@@ -280,10 +282,11 @@ var webhooksOperations = []*Operation{
 			{Name: "webhookId", In: "query", Type: "string", Required: true, Description: "Webhook ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get webhook\",\"properties\":{\"webhookId\":{\"type\":\"string\",\"description\":\"Webhook ID\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetWebhookRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetWebhookRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_webhook")
 			}
 			res, err := c.GetWebhook(ctx, req)
 			if err != nil {
@@ -299,7 +302,7 @@ var webhooksOperations = []*Operation{
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List webhook events\",\"additionalProperties\":false}"),
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			if err := decodeArgs(args, &struct{}{}); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_webhook_event_list")
 			}
 			res, err := c.GetWebhookEventList(ctx)
 			if err != nil {
@@ -318,10 +321,11 @@ var webhooksOperations = []*Operation{
 			{Name: "limit", In: "body", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Get webhook logs\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"minimum\":1},\"webhookId\":{\"type\":\"string\",\"description\":\"Webhook ID\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(GetWebhookLogsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(GetWebhookLogsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "get_webhook_logs")
 			}
 			res, err := c.GetWebhookLogs(ctx, req)
 			if err != nil {
@@ -339,10 +343,11 @@ var webhooksOperations = []*Operation{
 			{Name: "limit", In: "query", Type: "integer", Required: false, Description: "每页数目，最大不能超过 50，默认为 10"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List webhooks\",\"properties\":{\"limit\":{\"type\":\"integer\",\"description\":\"每页数目，最大不能超过 50，默认为 10\",\"default\":10,\"minimum\":1,\"maximum\":50},\"page\":{\"type\":\"integer\",\"description\":\"当前页数，从 1 开始\",\"default\":1,\"minimum\":1}},\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListWebhooksRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListWebhooksRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_webhooks")
 			}
 			res, err := c.ListWebhooks(ctx, req)
 			if err != nil {
@@ -361,10 +366,11 @@ var webhooksOperations = []*Operation{
 			{Name: "requestBody", In: "body", Type: "", Required: false, Description: "请求体"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Manually trigger webhook\",\"properties\":{\"requestBody\":{\"description\":\"请求体\"},\"requestHeaders\":{\"description\":\"请求头\"},\"webhookId\":{\"type\":\"string\",\"description\":\"Webhook ID\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(TriggerWebhookRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(TriggerWebhookRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "trigger_webhook")
 			}
 			res, err := c.TriggerWebhook(ctx, req)
 			if err != nil {
@@ -388,10 +394,11 @@ var webhooksOperations = []*Operation{
 			{Name: "retryConfig", In: "body", Type: "object", Required: false, Description: "失败重试配置"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Update webhook\",\"properties\":{\"contentType\":{\"type\":\"string\",\"description\":\"请求数据格式\",\"enum\":[\"application/json\",\"application/x-www-form-urlencoded\"]},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否启用\"},\"events\":{\"type\":\"array\",\"description\":\"事件\",\"items\":{\"type\":\"string\",\"enum\":[\"test\",\"register\",\"login\",\"mfa:verified\",\"kick\",\"user:created\",\"user:password-changed\",\"user:updated\",\"user:email-verified\",\"user:archived\",\"user:unarchived\",\"user:blocked\",\"user:unblocked\",\"user:deleted\",\"user:register-whitelist-added\",\"user:register-whitelist-deleted\",\"user:udv-changed\",\"user:link-account\",\"user:password-update-remind\",\"user:organization-node-update\",\"permission:revoke\",\"permission:add\",\"resource:created\",\"resource:delete\",\"resource:updated\",\"role:created\",\"role:updated\",\"role:deleted\",\"role:disable\",\"role:assigned\",\"subject:remove\",\"role:unassigned\",\"role:udv-changed\",\"application:mfa:enabled\",\"application:mfa:disabled\",\"group:created\",\"group:updated\",\"group:deleted\",\"group:member-added\",\"group:member-removed\",\"organization:created\",\"organization:imported\",\"organization:deleted\",\"organization:node-added\",\"organization:node-updated\",\"organization:tree-updated\",\"organization:node-deleted\",\"organization:node-moved\",\"organization:member-added\",\"organization:member-removed\",\"organization:udv-changed\",\"privilege-namespace:created\",\"privilege-namespace:updated\",\"privilege-namespace:deleted\",\"user-pool:cooperator-added\",\"user-pool:cooperator-removed\",\"user-pool:secret-refreshed\",\"user-pool:updated\",\"user-pool:udf-added\",\"user-pool:udf-deleted\",\"user-pool:env-added\",\"user-pool:env-deleted\",\"user-pool:env-updated\",\"user-pool:launchpad-app-installed\",\"user-pool:launchpad-app-uninstalled\",\"application:created\",\"application:updated\",\"application:deleted\",\"application:secret-refreshed\",\"data-resource:created\",\"data-resource:updated\",\"data-resource:deleted\",\"data-strategy-permission:revoke\",\"data-strategy-permission:add\",\"unusual-location:login\",\"refresh-token\"]}},\"name\":{\"type\":\"string\",\"description\":\"Webhook 名称\"},\"retryConfig\":{\"$ref\":\"#/$defs/WebhookRetryConfigV3\",\"description\":\"失败重试配置\"},\"secret\":{\"type\":\"string\",\"description\":\"请求密钥\"},\"url\":{\"type\":\"string\",\"description\":\"Webhook 回调地址\"},\"webhookId\":{\"type\":\"string\",\"description\":\"Webhook ID\"}},\"required\":[\"webhookId\"],\"additionalProperties\":false,\"$defs\":{\"WebhookRetryConfigV3\":{\"type\":\"object\",\"properties\":{\"count\":{\"type\":\"number\",\"description\":\"失败重试次数\"},\"delay\":{\"type\":\"number\",\"description\":\"失败重试时间间隔\"},\"delayUnit\":{\"type\":\"string\",\"description\":\"失败重试时间间隔单位\",\"enum\":[\"Second\",\"Minute\",\"Hour\",\"Day\"]},\"enabled\":{\"type\":\"boolean\",\"description\":\"是否开启失败重试\"}},\"required\":[\"enabled\"],\"additionalProperties\":false}}}"),
+		newRequest:  func() any { return new(UpdateWebhookRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(UpdateWebhookRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "update_webhook")
 			}
 			res, err := c.UpdateWebhook(ctx, req)
 			if err != nil {

@@ -173,10 +173,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: false, Description: "类型参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create registration whitelist\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"类型参数\",\"items\":{\"type\":\"string\"}},\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddWhitelistRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddWhitelistRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_whitelist")
 			}
 			res, err := c.AddWhitelist(ctx, req)
 			if err != nil {
@@ -195,10 +196,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: false, Description: "类型参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Create application registration whitelist\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"APP ID\"},\"list\":{\"type\":\"array\",\"description\":\"类型参数\",\"items\":{\"type\":\"string\"}},\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"appId\",\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(AddWhitelistOfAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(AddWhitelistOfAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "add_whitelist_of_app")
 			}
 			res, err := c.AddWhitelistOfApp(ctx, req)
 			if err != nil {
@@ -216,10 +218,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: false, Description: "类型参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete registration whitelist\",\"properties\":{\"list\":{\"type\":\"array\",\"description\":\"类型参数\",\"items\":{\"type\":\"string\"}},\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteWhitelistRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteWhitelistRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_whitelist")
 			}
 			res, err := c.DeleteWhitelist(ctx, req)
 			if err != nil {
@@ -238,10 +241,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "list", In: "body", Type: "array", Required: false, Description: "类型参数"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"Delete application registration whitelist\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"APP ID\"},\"list\":{\"type\":\"array\",\"description\":\"类型参数\",\"items\":{\"type\":\"string\"}},\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"type\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(DeleteWhitelistOfAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(DeleteWhitelistOfAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "delete_whitelist_of_app")
 			}
 			res, err := c.DeleteWhitelistOfApp(ctx, req)
 			if err != nil {
@@ -258,10 +262,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "type", In: "query", Type: "string", Required: true, Description: "白名单类型"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List registration whitelists\",\"properties\":{\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"type\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListWhitelistsRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListWhitelistsRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_whitelists")
 			}
 			res, err := c.ListWhitelists(ctx, req)
 			if err != nil {
@@ -279,10 +284,11 @@ var whitelistsOperations = []*Operation{
 			{Name: "appId", In: "query", Type: "string", Required: true, Description: "APP ID"},
 		},
 		InputSchema: json.RawMessage("{\"type\":\"object\",\"description\":\"List application registration whitelists\",\"properties\":{\"appId\":{\"type\":\"string\",\"description\":\"APP ID\"},\"type\":{\"type\":\"string\",\"description\":\"白名单类型\",\"enum\":[\"USERNAME\",\"EMAIL\",\"PHONE\"]}},\"required\":[\"type\",\"appId\"],\"additionalProperties\":false}"),
+		newRequest:  func() any { return new(ListWhitelistsOfAppRequest) },
 		Invoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {
 			req := new(ListWhitelistsOfAppRequest)
 			if err := decodeArgs(args, req); err != nil {
-				return nil, err
+				return nil, withOperation(err, "list_whitelists_of_app")
 			}
 			res, err := c.ListWhitelistsOfApp(ctx, req)
 			if err != nil {

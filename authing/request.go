@@ -61,32 +61,9 @@ var lenient = jsonv2.JoinOptions(
 // encodes req, obtains a token, sends the request with retries where they
 // are safe, and decodes the envelope's data into out.
 func (c *Client) call(ctx context.Context, ep *endpoint, req any, out any) error {
-	path := ep.path
-	if pe, ok := req.(pathExpander); ok {
-		p, err := pe.expandPath(path)
-		if err != nil {
-			var ae *ArgumentError
-			if errors.As(err, &ae) {
-				ae.Operation = ep.name
-			}
-			return err
-		}
-		path = p
-	}
-	var query url.Values
-	var body []byte
-	switch ep.in {
-	case "query":
-		query = url.Values{}
-		if qe, ok := req.(queryEncoder); ok {
-			qe.encodeQuery(query)
-		}
-	case "body":
-		b, err := jsonv2.Marshal(req)
-		if err != nil {
-			return &ArgumentError{Operation: ep.name, Problem: err.Error()}
-		}
-		body = b
+	path, query, body, err := encodeRequest(ep, req)
+	if err != nil {
+		return err
 	}
 	refreshed := false
 	for attempt := 1; ; attempt++ {
@@ -120,6 +97,36 @@ func (c *Client) call(ctx context.Context, ep *endpoint, req any, out any) error
 		case <-t.C:
 		}
 	}
+}
+
+// encodeRequest renders req as the path, query and body ep sends.
+func encodeRequest(ep *endpoint, req any) (path string, query url.Values, body []byte, err error) {
+	path = ep.path
+	if pe, ok := req.(pathExpander); ok {
+		p, err := pe.expandPath(path)
+		if err != nil {
+			var ae *ArgumentError
+			if errors.As(err, &ae) {
+				ae.Operation = ep.name
+			}
+			return "", nil, nil, err
+		}
+		path = p
+	}
+	switch ep.in {
+	case "query":
+		query = url.Values{}
+		if qe, ok := req.(queryEncoder); ok {
+			qe.encodeQuery(query)
+		}
+	case "body":
+		b, err := jsonv2.Marshal(req)
+		if err != nil {
+			return "", nil, nil, &ArgumentError{Operation: ep.name, Problem: err.Error()}
+		}
+		body = b
+	}
+	return path, query, body, nil
 }
 
 // roundTrip sends one HTTP request and decodes the envelope. token is empty

@@ -173,13 +173,16 @@ func (r *resolver) renderEntry(f *file, op *operation) error {
 		f.p("\t\t},\n")
 	}
 	f.p("\t\tInputSchema: json.RawMessage(%q),\n", schema)
+	if op.Request != "" {
+		f.p("\t\tnewRequest: func() any { return new(%s) },\n", op.Request)
+	}
 	f.p("\t\tInvoke: func(ctx context.Context, c *Client, args json.RawMessage) (any, error) {\n")
 	if op.Request == "" {
-		f.p("\t\t\tif err := decodeArgs(args, &struct{}{}); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n")
+		f.p("\t\t\tif err := decodeArgs(args, &struct{}{}); err != nil {\n\t\t\t\treturn nil, withOperation(err, %q)\n\t\t\t}\n", op.Name)
 		f.p("\t\t\tres, err := c.%s(ctx)\n", op.Go)
 	} else {
 		f.p("\t\t\treq := new(%s)\n", op.Request)
-		f.p("\t\t\tif err := decodeArgs(args, req); err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n")
+		f.p("\t\t\tif err := decodeArgs(args, req); err != nil {\n\t\t\t\treturn nil, withOperation(err, %q)\n\t\t\t}\n", op.Name)
 		f.p("\t\t\tres, err := c.%s(ctx, req)\n", op.Go)
 	}
 	f.p("\t\t\tif err != nil {\n\t\t\t\treturn nil, err\n\t\t\t}\n\t\t\treturn res, nil\n")

@@ -1,0 +1,228 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/seed-afc46a91/authingops/audit"
+	"github.com/seed-afc46a91/authingops/policy"
+)
+
+// Approver is the admin acting on an approval.
+type Approver struct {
+	Caller     string
+	CallerName string
+	Surface    string
+	Transport  string
+	Origin     audit.Origin
+}
+
+// approvalRun carries the approval a call executes under.
+type approvalRun struct {
+	approval *audit.Approval
+	approver string
+}
+
+// requestApproval creates a pending approval bound to the exact arguments
+// and keeps the sealed call to run once approved.
+func (g *Gate) requestApproval(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
+	id := uuid.NewString()
+	plain, err := json.Marshal(p.call)
+	if err != nil {
+		return nil, fmt.Errorf("gate: encode pending call: %w", err)
+	}
+	sealed, err := g.seal.seal(id, plain)
+	if err != nil {
+		return nil, fmt.Errorf("gate: seal pending call: %w", err)
+	}
+	now := g.now()
+	a := &audit.Approval{
+		ID: id, Operation: p.op.Name, ArgsHash: p.hash, Args: p.redacted,
+		Requester: p.call.Caller, Surface: p.call.Surface, Origin: p.call.Origin,
+		State: audit.StatePending, CreatedAt: now, ExpiresAt: now.Add(g.ttl), Payload: sealed,
+	}
+	rec := g.record(p, audit.PhaseApprovalRequested, dec)
+	rec.ApprovalID = id
+	rec.Outcome = "pending"
+	if err := g.store.CreateApproval(ctx, a, rec); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	}
+	a.Payload = nil
+	g.notifyRequested(ctx, a)
+	return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: a}, nil
+}
+
+// Approve records who's approval of the pending approval id and, once the
+// policy permits the call with the approvals given, runs it exactly once.
+// Refusals (self-approval, a second use, expiry, changed arguments, an
+// approver the policy does not permit) are audited and answered with
+// StatusRefused.
+func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, error) {
+	a, res, err := g.openApproval(ctx, who, id)
+	if a == nil {
+		return res, err
+	}
+	if who.Caller == a.Requester {
+		return g.refuse(ctx, who, a, "self_approval", "you requested this call; a different admin must approve it")
+	}
+	d := g.policy.DecideApproval(ctx, policy.Request{Caller: who.Caller, Operation: a.Operation, Surface: who.Surface, Transport: who.Transport, Channel: who.Origin.Channel})
+	if !d.Allowed() {
+		return g.refuse(ctx, who, a, "not_permitted", "you may not approve "+a.Operation+": "+d.Reason)
+	}
+	p, err := g.unsealCall(a)
+	if err != nil {
+		var re *RefusedError
+		if errors.As(err, &re) {
+			return g.refuse(ctx, who, a, re.Class, re.Message)
+		}
+		return nil, err
+	}
+	prior, err := g.approvers(ctx, a)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	}
+	if prior[who.Caller] {
+		return g.refuse(ctx, who, a, "already_approved", "you have already approved this call; another admin must approve it")
+	}
+	dec := g.policy.Decide(ctx, g.policyRequest(p, len(prior)+1))
+	rec := g.record(p, audit.PhaseApproved, dec)
+	rec.ApprovalID, rec.Approver = a.ID, who.Caller
+	rec.Outcome = "approved"
+	switch dec.Effect {
+	case policy.Deny:
+		return g.refuse(ctx, who, a, "policy_changed", "the policy no longer permits this call, even approved: "+dec.Reason)
+	case policy.NeedsApproval:
+		// More approvers are needed: record this one and stay pending.
+		if _, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StatePending, who.Caller, rec); err != nil {
+			return g.transitionFailed(ctx, who, a, err)
+		}
+		return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: a}, nil
+	}
+	approved, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StateApproved, who.Caller, rec)
+	if err != nil {
+		return g.transitionFailed(ctx, who, a, err)
+	}
+	res, err = g.run(ctx, p, dec, &approvalRun{approval: approved, approver: who.Caller})
+	if err != nil {
+		return nil, err
+	}
+	g.notifyResolved(ctx, res.Approval, res)
+	return res, nil
+}
+
+// Deny closes the pending approval id without running it. The requester may
+// withdraw their own request; anyone else must be permitted to approve.
+func (g *Gate) Deny(ctx context.Context, who Approver, id, reason string) (*Result, error) {
+	a, res, err := g.openApproval(ctx, who, id)
+	if a == nil {
+		return res, err
+	}
+	if who.Caller != a.Requester {
+		d := g.policy.DecideApproval(ctx, policy.Request{Caller: who.Caller, Operation: a.Operation, Surface: who.Surface, Transport: who.Transport, Channel: who.Origin.Channel})
+		if !d.Allowed() {
+			return g.refuse(ctx, who, a, "not_permitted", "you may not decide on "+a.Operation+": "+d.Reason)
+		}
+	}
+	rec := g.approvalRecord(who, a, audit.PhaseApprovalDenied)
+	rec.Outcome = "denied"
+	rec.ErrorMessage = reason
+	denied, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StateDenied, who.Caller, rec)
+	if err != nil {
+		return g.transitionFailed(ctx, who, a, err)
+	}
+	res = &Result{Status: StatusDenied, Approval: denied, Decision: policy.Decision{Effect: policy.Deny, Reason: "denied by " + who.Caller}}
+	g.notifyResolved(ctx, denied, res)
+	return res, nil
+}
+
+// openApproval loads a pending approval, expiring it when its time is up. It
+// returns a nil approval with the answer to give when it cannot proceed.
+func (g *Gate) openApproval(ctx context.Context, who Approver, id string) (*audit.Approval, *Result, error) {
+	a, err := g.store.GetApproval(ctx, id)
+	if errors.Is(err, audit.ErrNotFound) {
+		res, err := g.refuse(ctx, who, &audit.Approval{ID: id}, "not_found", fmt.Sprintf("there is no approval %q", id))
+		return nil, res, err
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	}
+	if a.State != audit.StatePending {
+		msg := fmt.Sprintf("approval %s is already %s", a.ID, a.State)
+		if a.DecidedBy != "" {
+			msg += " (by " + a.DecidedBy + ")"
+		}
+		res, err := g.refuse(ctx, who, a, "approval_closed", msg)
+		return nil, res, err
+	}
+	if !g.now().Before(a.ExpiresAt) {
+		g.expire(ctx, a)
+		res, err := g.refuse(ctx, who, a, "approval_expired", fmt.Sprintf("approval %s expired at %s", a.ID, a.ExpiresAt.UTC().Format("2006-01-02 15:04:05 MST")))
+		return nil, res, err
+	}
+	return a, nil, nil
+}
+
+// unsealCall opens the pending call and checks it is the one approved.
+func (g *Gate) unsealCall(a *audit.Approval) (*prepared, error) {
+	plain, err := g.seal.open(a.ID, a.Payload)
+	if err != nil {
+		return nil, &RefusedError{Class: "payload_unreadable", Message: err.Error()}
+	}
+	var c Call
+	if err := json.Unmarshal(plain, &c); err != nil {
+		return nil, &RefusedError{Class: "payload_unreadable", Message: "the pending call is corrupt"}
+	}
+	op, err := lookup(c.Operation)
+	if err != nil || c.Operation != a.Operation || audit.ArgsHash(c.Operation, c.Args) != a.ArgsHash {
+		return nil, &RefusedError{Class: "changed_arguments", Message: "the pending call does not match what was requested (operation or arguments changed)"}
+	}
+	c.DryRun, c.DedupeKey = false, ""
+	return g.prepare(op, c), nil
+}
+
+// approvers returns the distinct callers who approved a so far.
+func (g *Gate) approvers(ctx context.Context, a *audit.Approval) (map[string]bool, error) {
+	recs, err := g.store.Query(ctx, audit.Filter{Operation: a.Operation, Phase: audit.PhaseApproved, Since: a.CreatedAt, Limit: audit.MaxQueryLimit})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, r := range recs {
+		if r.ApprovalID == a.ID && r.Approver != "" {
+			out[r.Approver] = true
+		}
+	}
+	return out, nil
+}
+
+// refuse records and answers a refused approval action.
+func (g *Gate) refuse(ctx context.Context, who Approver, a *audit.Approval, class, msg string) (*Result, error) {
+	rec := g.approvalRecord(who, a, audit.PhaseDenied)
+	rec.Outcome, rec.ErrorClass, rec.ErrorMessage = "refused", class, msg
+	if err := g.store.Append(ctx, rec); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	}
+	return &Result{Status: StatusRefused, Approval: a, Err: &RefusedError{Class: class, Message: msg}}, nil
+}
+
+// transitionFailed answers a lost race (another admin decided first, or the
+// approval expired meanwhile) as a refusal.
+func (g *Gate) transitionFailed(ctx context.Context, who Approver, a *audit.Approval, err error) (*Result, error) {
+	if errors.Is(err, audit.ErrApprovalState) {
+		return g.refuse(ctx, who, a, "approval_closed", "approval "+a.ID+" was decided by someone else or expired meanwhile")
+	}
+	return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+}
+
+// approvalRecord starts a record of an approver's action on a.
+func (g *Gate) approvalRecord(who Approver, a *audit.Approval, phase audit.Phase) *audit.Record {
+	return &audit.Record{
+		Phase: phase, Surface: who.Surface, Transport: who.Transport,
+		Caller: who.Caller, CallerName: who.CallerName, Origin: who.Origin,
+		Operation: a.Operation, Args: a.Args, ArgsHash: a.ArgsHash,
+		ApprovalID: a.ID, Approver: who.Caller,
+	}
+}

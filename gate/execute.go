@@ -1,0 +1,224 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/seed-afc46a91/authingops/audit"
+	"github.com/seed-afc46a91/authingops/authing"
+	"github.com/seed-afc46a91/authingops/policy"
+)
+
+// prepared holds what the gate derives once from a call's arguments.
+type prepared struct {
+	op       *authing.Operation
+	call     Call
+	hash     string
+	redacted json.RawMessage
+	targets  []string
+}
+
+func (g *Gate) prepare(op *authing.Operation, c Call) *prepared {
+	if len(c.Args) == 0 {
+		c.Args = json.RawMessage("{}")
+	}
+	return &prepared{
+		op:       op,
+		call:     c,
+		hash:     audit.ArgsHash(op.Name, c.Args),
+		redacted: g.redactor.RedactArgs(c.Args),
+		targets:  audit.TargetIDs(c.Args),
+	}
+}
+
+// record starts an audit record describing p at phase.
+func (g *Gate) record(p *prepared, phase audit.Phase, dec policy.Decision) *audit.Record {
+	c := p.call
+	return &audit.Record{
+		Phase: phase, Surface: c.Surface, Transport: c.Transport,
+		Caller: c.Caller, CallerName: c.CallerName, Origin: c.Origin,
+		Operation: p.op.Name, Category: p.op.Category, Targets: p.targets,
+		Args: p.redacted, ArgsHash: p.hash, DryRun: c.DryRun,
+		Decision: dec.Effect.String(), PolicyIDs: dec.PolicyIDs,
+	}
+}
+
+func (g *Gate) policyRequest(p *prepared, approvals int) policy.Request {
+	c := p.call
+	return policy.Request{
+		Caller: c.Caller, Operation: p.op.Name, Surface: c.Surface, Transport: c.Transport,
+		Channel: c.Origin.Channel, DryRun: c.DryRun, Approvals: approvals, Targets: p.targets,
+	}
+}
+
+// Execute runs one call through the gate. The returned error is for failures
+// of the gate itself (the audit log cannot be written, the context ended);
+// everything a caller did wrong or Authing answered is in the Result.
+func (g *Gate) Execute(ctx context.Context, c Call) (res *Result, err error) {
+	op, verr := lookup(c.Operation)
+	if verr != nil {
+		return &Result{Status: StatusInvalid, Err: verr}, nil
+	}
+	if verr := g.validate(op, c.Args); verr != nil {
+		return &Result{Status: StatusInvalid, Operation: op, Err: verr}, nil
+	}
+	p := g.prepare(op, c)
+	if c.DedupeKey != "" {
+		key := c.Surface + "\x00" + c.Caller + "\x00" + c.DedupeKey
+		e, first := g.dedupe.claim(key, p.hash)
+		if !first {
+			return g.duplicate(ctx, p, e)
+		}
+		defer func() {
+			if err != nil {
+				// The gate itself failed: nothing ran, so a retry may run.
+				g.dedupe.forget(key, e)
+				e.finish(&Result{Status: StatusFailed, Operation: op, Err: err})
+				return
+			}
+			e.finish(res)
+		}()
+	}
+	dec := g.policy.Decide(ctx, g.policyRequest(p, 0))
+	switch {
+	case dec.Effect == policy.Deny:
+		return g.deny(ctx, p, dec)
+	case c.DryRun:
+		return g.dryRun(ctx, p, dec)
+	case dec.Effect == policy.NeedsApproval:
+		return g.requestApproval(ctx, p, dec)
+	}
+	return g.run(ctx, p, dec, nil)
+}
+
+// deny records and answers a policy denial.
+func (g *Gate) deny(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
+	rec := g.record(p, audit.PhaseDenied, dec)
+	rec.Outcome = "denied"
+	rec.ErrorMessage = dec.Reason
+	if err := g.store.Append(ctx, rec); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	}
+	return &Result{Status: StatusDenied, Operation: p.op, Decision: dec}, nil
+}
+
+// dryRun answers the request that would be sent, redacted, without sending it.
+func (g *Gate) dryRun(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
+	wr, err := p.op.Encode(p.call.Args)
+	if err != nil {
+		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.redactor.RedactString(err.Error())}}, nil
+	}
+	if len(wr.Body) > 0 {
+		wr.Body = g.redactor.RedactArgs(wr.Body)
+	}
+	if len(wr.Query) > 0 {
+		wr.Query = g.redactQuery(wr.Query)
+	}
+	if p.op.Write || g.auditReads {
+		rec := g.record(p, audit.PhaseRequested, dec)
+		rec.Outcome = "dry_run"
+		if err := g.store.Append(ctx, rec); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		}
+	}
+	return &Result{Status: StatusDryRun, Operation: p.op, Decision: dec, Request: wr}, nil
+}
+
+// run writes the executing record, calls Authing and writes the outcome. With
+// an approval, the outcome moves the approval from approved to executed in
+// the same transaction.
+func (g *Gate) run(ctx context.Context, p *prepared, dec policy.Decision, appr *approvalRun) (*Result, error) {
+	audited := p.op.Write || g.auditReads || appr != nil
+	if audited {
+		rec := g.record(p, audit.PhaseExecuting, dec)
+		if appr != nil {
+			rec.ApprovalID, rec.Approver = appr.approval.ID, appr.approver
+		}
+		if err := g.store.Append(ctx, rec); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		}
+	}
+	start := g.now()
+	val, err := g.invoke(ctx, p.op, p.call.Args)
+	res := &Result{Status: StatusSucceeded, Operation: p.op, Decision: dec, Value: val, Duration: g.now().Sub(start)}
+	if err != nil {
+		ce := g.callError(err)
+		res.Status, res.Err, res.Value, res.RequestID = StatusFailed, ce, nil, ce.RequestID
+	}
+	if appr != nil {
+		res.Approval = appr.approval
+	}
+	if audited {
+		g.recordOutcome(ctx, p, dec, res, appr)
+	}
+	return res, nil
+}
+
+// recordOutcome writes the outcome record. The change has happened (or
+// failed) whatever the caller's context says, so the write is detached from
+// its cancellation and retried a few times; a record that still cannot be
+// written is logged loudly.
+func (g *Gate) recordOutcome(ctx context.Context, p *prepared, dec policy.Decision, res *Result, appr *approvalRun) {
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	for attempt := range 3 {
+		rec := g.record(p, audit.PhaseSucceeded, dec)
+		rec.Outcome = "ok"
+		rec.DurationMS = res.Duration.Milliseconds()
+		if res.Status == StatusFailed {
+			ce := res.Err.(*CallError)
+			rec.Phase, rec.Outcome, rec.ErrorClass, rec.ErrorMessage, rec.RequestID = audit.PhaseFailed, "error", ce.Class, ce.Message, ce.RequestID
+		}
+		if appr != nil {
+			rec.ApprovalID, rec.Approver = appr.approval.ID, appr.approver
+			var a *audit.Approval
+			a, err = g.store.TransitionApproval(ctx, appr.approval.ID, audit.StateApproved, audit.StateExecuted, "", rec)
+			if err == nil {
+				res.Approval = a
+			}
+		} else {
+			err = g.store.Append(ctx, rec)
+		}
+		if err == nil {
+			return
+		}
+		time.Sleep(time.Duration(attempt+1) * 50 * time.Millisecond)
+	}
+	g.log.Error().Err(err).Str("op", p.op.Name).Str("caller", p.call.Caller).Str("outcome", string(res.Status)).
+		Msg("gate: the outcome of an executed call could not be written to the audit log")
+}
+
+// duplicate answers a repeated delivery with the first call's result.
+func (g *Gate) duplicate(ctx context.Context, p *prepared, e *dedupeEntry) (*Result, error) {
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	first := e.result
+	if p.op.Write || g.auditReads {
+		rec := g.record(p, audit.PhaseDenied, first.Decision)
+		rec.Decision = "duplicate"
+		rec.Outcome = "duplicate"
+		rec.ErrorClass = "duplicate"
+		rec.ErrorMessage = fmt.Sprintf("repeated delivery of dedupe key; the first delivery ended %s", first.Status)
+		if err := g.store.Append(ctx, rec); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		}
+	}
+	dup := *first
+	dup.Status, dup.First = StatusDuplicate, first.Status
+	return &dup, nil
+}
+
+// redactQuery redacts query values with the same rules as arguments.
+func (g *Gate) redactQuery(q map[string][]string) map[string][]string {
+	b, _ := json.Marshal(q)
+	var out map[string][]string
+	if json.Unmarshal(g.redactor.RedactArgs(b), &out) != nil {
+		return map[string][]string{"(redacted)": {"[REDACTED]"}}
+	}
+	return out
+}
