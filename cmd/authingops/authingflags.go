@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -19,6 +20,7 @@ type authingFlags struct {
 	tenantID string
 	timeout  time.Duration
 	insecure bool
+	sandbox  bool
 }
 
 func (a *authingFlags) register(cmd *cobra.Command) {
@@ -29,10 +31,21 @@ func (a *authingFlags) register(cmd *cobra.Command) {
 	f.StringVar(&a.tenantID, "tenant-id", envOr("AUTHING_TENANT_ID", ""), "tenant id sent as x-authing-app-tenant-id (env AUTHING_TENANT_ID)")
 	f.DurationVar(&a.timeout, "timeout", authing.DefaultTimeout, "timeout of each HTTP attempt")
 	f.BoolVar(&a.insecure, "insecure-skip-verify", false, "skip TLS certificate verification (test deployments only)")
+	f.BoolVar(&a.sandbox, "sandbox", false, "talk to an in-process sandbox with the demo data instead of Authing (no account needed; see authingops sandbox)")
 }
 
 // client builds the Authing client from the flags and AUTHING_ACCESS_KEY_SECRET.
-func (a *authingFlags) client(log zerolog.Logger) (*authing.Client, error) {
+// With --sandbox it starts the demo sandbox in-process instead; the sandbox
+// stops when ctx is done.
+func (a *authingFlags) client(ctx context.Context, log zerolog.Logger) (*authing.Client, error) {
+	if a.sandbox {
+		opts, err := sandboxClientOptions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts.Lang, opts.Timeout, opts.Logger = a.lang, a.timeout, &log
+		return authing.NewClient(opts)
+	}
 	secret := envOr("AUTHING_ACCESS_KEY_SECRET", "")
 	if a.keyID == "" || secret == "" {
 		return nil, fmt.Errorf("no Authing credentials: set AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET (or --access-key-id)")

@@ -68,7 +68,7 @@ Credentials come from AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET.`,
 			if err != nil {
 				return err
 			}
-			c, err := af.client(log)
+			c, err := af.client(cmd.Context(), log)
 			if err != nil {
 				return err
 			}

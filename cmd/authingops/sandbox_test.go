@@ -124,3 +124,20 @@ func TestSandboxClientOptions(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCallWithSandboxFlag(t *testing.T) {
+	t.Setenv("AUTHING_ACCESS_KEY_ID", "")
+	t.Setenv("AUTHING_ACCESS_KEY_SECRET", "")
+	var out bytes.Buffer
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"call", "get_user", "userId=alice", "userIdType=username", "--sandbox"})
+	cmd.SetOut(&out)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // stops the in-process sandbox
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatalf("call --sandbox: %v", err)
+	}
+	if !strings.Contains(out.String(), `"username": "alice"`) {
+		t.Fatalf("call --sandbox printed:\n%s", out.String())
+	}
+}
