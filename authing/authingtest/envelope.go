@@ -17,7 +17,6 @@ const (
 	codeForbidden      = 403
 	codeNotFound       = 404
 	codeConflict       = 409
-	codeInvalidOp      = 422
 	codeThrottled      = 429
 	codeServerError    = 500
 	codeNotImplemented = 501

@@ -3,7 +3,6 @@ package authingtest
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -257,6 +256,3 @@ func paginate[T any](list []T, p paging) pageResult {
 	page := append(make([]T, 0, end-start), list[start:end]...)
 	return pageResult{TotalCount: len(list), List: page}
 }
-
-// fmtList renders ids for messages.
-func fmtList(ids []string) string { return fmt.Sprintf("[%s]", strings.Join(ids, ", ")) }

@@ -46,9 +46,9 @@ func seedDemo(st *state, now time.Time) error {
 		{"auditor", "Auditor", "Reads audit logs"},
 	}
 	for _, r := range roles {
-		st.seq++
+		id := st.nextID()
 		st.roles[keyOf("", r.code)] = &role{
-			id: fmt.Sprintf("5a4d%020x", st.seq), code: r.code, name: r.name, description: r.desc,
+			id: id, code: r.code, name: r.name, description: r.desc,
 			namespace: defaultNamespace, status: "ENABLE", seq: st.seq,
 		}
 	}
@@ -58,9 +58,9 @@ func seedDemo(st *state, now time.Time) error {
 
 	groups := []struct{ code, name string }{{"engineering", "Engineering"}, {"oncall", "On-call"}}
 	for _, g := range groups {
-		st.seq++
+		id := st.nextID()
 		st.groups[g.code] = &group{
-			id: fmt.Sprintf("5a4d%020x", st.seq), code: g.code, name: g.name, typ: "static",
+			id: id, code: g.code, name: g.name, typ: "static",
 			customData: map[string]any{}, seq: st.seq,
 		}
 	}
@@ -72,9 +72,9 @@ func seedDemo(st *state, now time.Time) error {
 		return fmt.Errorf("organization: %w", err)
 	}
 	mk := func(parent, code, name string, members ...string) *dept {
-		st.seq++
+		id := st.nextID()
 		d := &dept{
-			id: fmt.Sprintf("5a4d%020x", st.seq), orgCode: o.code, parentID: parent, code: code, name: name,
+			id: id, orgCode: o.code, parentID: parent, code: code, name: name,
 			customData: map[string]any{}, seq: st.seq, createdAt: now, updatedAt: now,
 		}
 		for _, m := range members {

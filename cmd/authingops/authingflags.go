@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -32,7 +33,7 @@ func (a *authingFlags) register(cmd *cobra.Command) {
 }
 
 // client builds the Authing client from the flags and AUTHING_ACCESS_KEY_SECRET.
-func (a *authingFlags) client(log zerolog.Logger) (*authing.Client, error) {
+func (a *authingFlags) client(_ context.Context, log zerolog.Logger) (*authing.Client, error) {
 	secret := envOr("AUTHING_ACCESS_KEY_SECRET", "")
 	if a.keyID == "" || secret == "" {
 		return nil, fmt.Errorf("no Authing credentials: set AUTHING_ACCESS_KEY_ID and AUTHING_ACCESS_KEY_SECRET (or --access-key-id)")

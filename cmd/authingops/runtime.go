@@ -82,20 +82,20 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 			// nothing that outlives it.
 			key = derive([]byte(time.Now().String()+os.Getenv("HOME")), "sandbox")
 		}
-		srv, creds, err := authingtest.StartDemo(ctx)
+		srv, opts, err := startSandbox(ctx)
 		if err != nil {
 			return nil, err
 		}
 		rt.sandbox = srv
-		rt.client, err = authing.NewClient(authing.Options{AccessKeyID: creds.AccessKeyID, AccessKeySecret: creds.AccessKeySecret, Host: creds.Host, Logger: &rt.log})
-		if err != nil {
+		opts.Logger = &rt.log
+		if rt.client, err = authing.NewClient(opts); err != nil {
 			return nil, err
 		}
 		if f.policy.policies == "" && !f.policy.starter {
 			f.policy.starter = true
 		}
-		rt.log.Info().Str("host", creds.Host).Msg("sandbox started with demo data")
-	} else if rt.client, err = f.authing.client(rt.log); err != nil {
+		rt.log.Info().Str("host", srv.URL()).Msg("sandbox started with demo data")
+	} else if rt.client, err = f.authing.client(ctx, rt.log); err != nil {
 		return nil, err
 	}
 	if rt.policy, _, err = f.policy.loadPolicies(nil); err != nil {

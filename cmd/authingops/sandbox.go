@@ -123,13 +123,13 @@ func runSandbox(ctx context.Context, w io.Writer, f sandboxFlags) error {
 	return nil
 }
 
-// sandboxClientOptions starts the demo sandbox in-process for commands run
-// with --sandbox and returns client options pointing at it. The sandbox stops
-// when ctx is done.
-func sandboxClientOptions(ctx context.Context) (authing.Options, error) {
-	_, cred, err := authingtest.StartDemo(ctx)
+// startSandbox starts the demo sandbox in-process for commands run with
+// --sandbox and returns it with client options pointing at it. The sandbox
+// stops when ctx is done.
+func startSandbox(ctx context.Context) (*authingtest.Server, authing.Options, error) {
+	srv, cred, err := authingtest.StartDemo(ctx)
 	if err != nil {
-		return authing.Options{}, fmt.Errorf("--sandbox: %w", err)
+		return nil, authing.Options{}, fmt.Errorf("--sandbox: %w", err)
 	}
-	return authing.Options{AccessKeyID: cred.AccessKeyID, AccessKeySecret: cred.AccessKeySecret, Host: cred.Host}, nil
+	return srv, authing.Options{AccessKeyID: cred.AccessKeyID, AccessKeySecret: cred.AccessKeySecret, Host: cred.Host}, nil
 }

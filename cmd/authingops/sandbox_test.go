@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,7 +111,7 @@ func TestSandboxClientOptions(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	opts, err := sandboxClientOptions(ctx)
+	_, opts, err := startSandbox(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,3 +125,20 @@ func TestSandboxClientOptions(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCallWithSandboxFlag(t *testing.T) {
+	t.Setenv("AUTHING_ACCESS_KEY_ID", "")
+	t.Setenv("AUTHING_ACCESS_KEY_SECRET", "")
+	var out bytes.Buffer
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"call", "get_user", "userId=alice", "userIdType=username", "--sandbox", "--audit-dsn", filepath.Join(t.TempDir(), "audit.db")})
+	cmd.SetOut(&out)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // stops the in-process sandbox
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatalf("call --sandbox: %v", err)
+	}
+	if !strings.Contains(out.String(), `"username": "alice"`) {
+		t.Fatalf("call --sandbox printed:\n%s", out.String())
+	}
+}
