@@ -57,7 +57,7 @@ type CurrentUsageResp struct {
 // GetOrdersRes is the GetOrdersRes object of the Authing API.
 type GetOrdersRes struct {
 	// TotalCount: 总数
-	TotalCount string `json:"totalCount"`
+	TotalCount float64 `json:"totalCount"`
 	// List: 响应数据
 	List []OrderItem `json:"list"`
 }

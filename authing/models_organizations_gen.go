@@ -55,7 +55,7 @@ type DepartmentI18n struct {
 // DepartmentPaging is the DepartmentPagingDto object of the Authing API.
 type DepartmentPaging struct {
 	// TotalCount: 总数
-	TotalCount bool `json:"totalCount"`
+	TotalCount float64 `json:"totalCount"`
 	// List: 响应数据
 	List []Department `json:"list"`
 }

@@ -13,7 +13,7 @@ type CheckRoleParamsResp struct {
 	// IsValid: 权限空间名称或者权限空间 Code 校验是否有效
 	IsValid bool `json:"isValid"`
 	// Message: 权限空间名称或权限空间 Code 校验失败提示信息,如果校验成功, Message 不返回
-	Message bool `json:"message"`
+	Message string `json:"message"`
 }
 
 // RoleAuthorizedResourcePaging is the RoleAuthorizedResourcePagingDto object of the Authing API.

@@ -286,24 +286,28 @@ func hListRoleMembers(c *call) (any, error) {
 	return c.st.userPage(c.st.usersByIDs(r.users), p, viewOf(c.a)), nil
 }
 
-// hCheckRoleParams answers whether code (and name) are free in a namespace.
-// The SDK models type the answer's message as a boolean; the sandbox sets it
-// to true when there is a problem, i.e. to !isValid.
+// hCheckRoleParams answers whether code (and name) are free in a namespace,
+// with a message saying why not (absent when valid, as the API documents).
 func hCheckRoleParams(c *call) (any, error) {
 	if err := c.a.require("code", "namespace"); err != nil {
 		return nil, err
 	}
 	ns, code, name := c.a.str("namespace"), c.a.str("code"), c.a.str("name")
-	valid := c.st.namespaceExists(ns)
-	if _, dup := c.st.roles[keyOf(ns, code)]; dup {
-		valid = false
+	msg := ""
+	if !c.st.namespaceExists(ns) {
+		msg = "namespace " + ns + " does not exist"
+	} else if _, dup := c.st.roles[keyOf(ns, code)]; dup {
+		msg = "role code " + code + " is already used in namespace " + ns
 	}
 	for _, r := range c.st.roles {
-		if name != "" && r.namespace == keyOf(ns, "").ns && r.name == name {
-			valid = false
+		if msg == "" && name != "" && r.namespace == keyOf(ns, "").ns && r.name == name {
+			msg = "role name " + name + " is already used in namespace " + ns
 		}
 	}
-	return map[string]any{"isValid": valid, "message": !valid}, nil
+	if msg == "" {
+		return map[string]any{"isValid": true}, nil
+	}
+	return map[string]any{"isValid": false, "message": msg}, nil
 }
 
 // usersByIDs returns the users of ids that exist, in order.

@@ -96,11 +96,25 @@ func resolve(d *apiData) (*resolver, error) {
 	return r, nil
 }
 
+// typeOverrides corrects fields whose type in the API data contradicts
+// their description and the service's answers (the SDK models were written
+// by hand). Keyed by "Model.field".
+var typeOverrides = map[string]string{
+	// "总数" (total count) typed boolean and string.
+	"DepartmentPagingDto.totalCount": "number",
+	"GetOrdersRes.totalCount":        "number",
+	// "校验失败提示信息" (the message explaining a failed check) typed boolean.
+	"CheckRoleParamsRespDto.message": "string",
+}
+
 // fields resolves parameters or model fields and records enums and models.
 func (r *resolver) fields(owner string, in []apiField, category string) ([]*field, error) {
 	var out []*field
 	used := map[string]bool{}
 	for _, f := range in {
+		if o, ok := typeOverrides[owner+"."+f.Name]; ok {
+			f.Type = o
+		}
 		t, err := parseType(f.Type, f.Enum, r.data.Models)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Name, err)
