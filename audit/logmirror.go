@@ -69,7 +69,7 @@ func (m *logMirror) logRecord(r *Record) {
 		Str("event", "audit").
 		Int64("seq", r.Seq).
 		Str("id", r.ID).
-		Time("time", r.Time).
+		Time("record_time", r.Time).
 		Str("phase", string(r.Phase)).
 		Str("surface", r.Surface).
 		Str("caller", r.Caller).

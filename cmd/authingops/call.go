@@ -87,7 +87,7 @@ against an in-process sandbox with demo data and the starter policies instead.`,
 			return printResult(out, res)
 		},
 	}
-	rf.register(cmd)
+	rf.registerLevel(cmd, "warn")
 	cmd.Flags().StringVar(&caller, "caller", defaultCaller(), "the principal the policy decides for (cli:USER, slack:TEAM/USER, mcp:CLIENT); with --sandbox and the starter policies the default is "+sandboxCaller)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate, decide and show the request that would be sent, without sending it")
 	cmd.Flags().StringVar(&jsonArgs, "json", "", "arguments as one JSON object (instead of key=value words)")

@@ -16,8 +16,12 @@ type logFlags struct {
 	format string
 }
 
-func (l *logFlags) register(cmd *cobra.Command) {
-	cmd.PersistentFlags().StringVar(&l.level, "log-level", envOr("AUTHINGOPS_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env AUTHINGOPS_LOG_LEVEL)")
+func (l *logFlags) register(cmd *cobra.Command) { l.registerLevel(cmd, "info") }
+
+// registerLevel registers the flags with a command-specific default level
+// (one-shot commands default to warn so that stderr stays quiet).
+func (l *logFlags) registerLevel(cmd *cobra.Command, def string) {
+	cmd.PersistentFlags().StringVar(&l.level, "log-level", envOr("AUTHINGOPS_LOG_LEVEL", def), "log level: debug, info, warn, error (env AUTHINGOPS_LOG_LEVEL)")
 	cmd.PersistentFlags().StringVar(&l.format, "log-format", envOr("AUTHINGOPS_LOG_FORMAT", "auto"), "log format: json, console, or auto (console on a terminal) (env AUTHINGOPS_LOG_FORMAT)")
 }
 

@@ -36,10 +36,13 @@ type runtimeFlags struct {
 	approvalTTL time.Duration
 }
 
-func (f *runtimeFlags) register(cmd *cobra.Command) {
+func (f *runtimeFlags) register(cmd *cobra.Command) { f.registerLevel(cmd, "info") }
+
+// registerLevel registers the flags with a default log level.
+func (f *runtimeFlags) registerLevel(cmd *cobra.Command, logLevel string) {
 	f.authing.register(cmd)
 	addPolicyFlags(cmd, &f.policy)
-	f.logs.register(cmd)
+	f.logs.registerLevel(cmd, logLevel)
 	def := os.Getenv(auditDSNEnv)
 	if def == "" {
 		def = audit.DefaultDSN
