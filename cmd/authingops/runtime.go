@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/seed-afc46a91/authingops/authing"
 	"github.com/seed-afc46a91/authingops/authing/authingtest"
 	"github.com/seed-afc46a91/authingops/gate"
+	"github.com/seed-afc46a91/authingops/internal/metrics"
 	"github.com/seed-afc46a91/authingops/policy"
 )
 
@@ -61,6 +63,7 @@ type runtime struct {
 	store   audit.Store
 	policy  *policy.Engine
 	gate    *gate.Gate
+	metrics *metrics.Metrics
 }
 
 // open builds the runtime. On error everything opened so far is closed.
@@ -114,8 +117,14 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", audit.DescribeDSN(f.auditDSN), err)
 	}
+	rt.metrics = metrics.New()
+	rt.metrics.TokenRequests(rt.client.TokenRequests)
+	client := rt.client
 	rt.gate, err = gate.New(gate.Options{
-		Client: rt.client, Policy: rt.policy, Store: rt.store, Redactor: redactor,
+		Invoke: rt.metrics.Invoker(func(ctx context.Context, op *authing.Operation, args json.RawMessage) (any, error) {
+			return op.Invoke(ctx, client, args)
+		}),
+		Policy: rt.metrics.Decider(rt.policy), Store: rt.metrics.Store(rt.store), Redactor: redactor,
 		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log,
 	})
 	if err != nil {

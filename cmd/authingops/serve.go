@@ -65,6 +65,7 @@ func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("GET /metrics", rt.metrics.Handler())
 	var cleanups []func()
 	defer func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
