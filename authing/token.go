@@ -147,3 +147,10 @@ func scopedUserPoolID(token string) string {
 	}
 	return claims.ScopedUserPoolID
 }
+
+// Ping checks that the client can authenticate: it returns nil when a valid
+// management token is cached or can be obtained now.
+func (c *Client) Ping(ctx context.Context) error {
+	_, _, err := c.tokens.get(ctx)
+	return err
+}

@@ -66,6 +66,7 @@ func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.Handle("GET /metrics", rt.metrics.Handler())
+	mux.Handle("GET /readyz", readiness(rt))
 	var cleanups []func()
 	defer func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -85,7 +86,7 @@ func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{Handler: withRequestID(rt.log, mux), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBG()
 	go rt.policy.ReloadOnSignal(bg, syscall.SIGHUP)
