@@ -186,27 +186,46 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, path string, query
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return &HTTPError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(raw), retryAfter: retryAfter(resp.Header)}
 	}
+	return decodeEnvelope(ep, resp.StatusCode, raw, out)
+}
+
+// decodeEnvelope checks the envelope and decodes its data into out in one
+// pass; when that fails it decodes the envelope alone to tell a business
+// error from an undecodable answer.
+func decodeEnvelope(ep *endpoint, httpStatus int, raw []byte, out any) error {
+	var sink jsontext.Value
+	target := out
+	ack, isAck := out.(*Ack)
+	if out == nil || isAck {
+		target = &sink
+	}
+	one := struct {
+		StatusCode int    `json:"statusCode"`
+		Message    string `json:"message"`
+		Data       any    `json:"data"`
+	}{Data: target}
+	if err := jsonv2.Unmarshal(raw, &one, lenient); err == nil && one.StatusCode == 200 {
+		if isAck {
+			ack.Message = one.Message
+		}
+		return nil
+	}
 	var env envelope
 	if err := jsonv2.Unmarshal(raw, &env, lenient); err != nil {
-		return &DecodeError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(raw), Err: err}
+		return &DecodeError{Operation: ep.name, HTTPStatus: httpStatus, Excerpt: excerpt(raw), Err: err}
 	}
 	if env.StatusCode == 0 {
-		return &DecodeError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(raw), Err: errorString("no statusCode: not an Authing envelope")}
+		return &DecodeError{Operation: ep.name, HTTPStatus: httpStatus, Excerpt: excerpt(raw), Err: errorString("no statusCode: not an Authing envelope")}
 	}
 	if env.StatusCode != 200 {
 		return &APIError{Operation: ep.name, StatusCode: env.StatusCode, APICode: env.APICode, Message: env.Message, RequestID: env.RequestID}
 	}
-	if ack, ok := out.(*Ack); ok {
-		ack.Message = env.Message
-		return nil
+	// A success whose data does not fit the result type.
+	err := jsonv2.Unmarshal(env.Data, target, lenient)
+	if err == nil {
+		err = errorString("data does not fit the result type")
 	}
-	if out == nil || len(env.Data) == 0 || string(env.Data) == "null" {
-		return nil
-	}
-	if err := jsonv2.Unmarshal(env.Data, out, lenient); err != nil {
-		return &DecodeError{Operation: ep.name, HTTPStatus: resp.StatusCode, Excerpt: excerpt(env.Data), Err: err}
-	}
-	return nil
+	return &DecodeError{Operation: ep.name, HTTPStatus: httpStatus, Excerpt: excerpt(env.Data), Err: err}
 }
 
 // stripURL removes the request URL from a transport error: the URL can carry
