@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/seed-afc46a91/authingops/internal/textdist"
 	"maps"
 	"regexp"
 	"slices"
@@ -320,7 +321,7 @@ func (s *Schema) suggestAction(token string) string {
 	candidates = append(candidates, ApproveAction)
 	best, bestDist := "", len(name)/3+1 // accept about one edit in three characters
 	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestDist || d == bestDist && best != "" && c < best {
+		if d := textdist.Levenshtein(name, c); d < bestDist || d == bestDist && best != "" && c < best {
 			best, bestDist = c, d
 		}
 	}
@@ -335,25 +336,4 @@ func (s *Schema) suggestAction(token string) string {
 		return ""
 	}
 	return ` (did you mean Action::"` + best + `"?)`
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

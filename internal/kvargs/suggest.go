@@ -1,6 +1,7 @@
 package kvargs
 
 import (
+	"github.com/seed-afc46a91/authingops/internal/textdist"
 	"sort"
 	"strings"
 
@@ -16,7 +17,7 @@ func Suggest(name string, n int) []string {
 	}
 	var cs []cand
 	for _, op := range authing.Operations {
-		d := distance(name, op.Name)
+		d := textdist.Levenshtein(name, op.Name)
 		if (strings.Contains(op.Name, name) || strings.Contains(name, op.Name)) && d > 2 {
 			d = 2
 		}
@@ -31,25 +32,4 @@ func Suggest(name string, n int) []string {
 		out = append(out, c.name)
 	}
 	return out
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
