@@ -1,11 +1,11 @@
 package kvargs
 
 import (
-	"github.com/seed-afc46a91/authingops/internal/textdist"
 	"sort"
 	"strings"
 
 	"github.com/seed-afc46a91/authingops/authing"
+	"github.com/seed-afc46a91/authingops/internal/textdist"
 )
 
 // Suggest returns up to n catalog operation names closest to name: names
