@@ -9,9 +9,16 @@ import (
 
 func init() { subcommands = append(subcommands, newVersionCmd) }
 
+// commit can be set at build time with -ldflags "-X main.commit=SHA" where
+// the build has no VCS information (a Docker build without .git).
+var commit string
+
 // buildVersion returns the module version and VCS commit recorded in the binary.
-func buildVersion() (version, commit string) {
-	version, commit = "(devel)", "unknown"
+func buildVersion() (version, rev string) {
+	version, rev = "(devel)", "unknown"
+	if commit != "" {
+		rev = commit
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return version, commit
@@ -20,11 +27,11 @@ func buildVersion() (version, commit string) {
 		version = bi.Main.Version
 	}
 	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" {
-			commit = s.Value
+		if s.Key == "vcs.revision" && commit == "" {
+			rev = s.Value
 		}
 	}
-	return version, commit
+	return version, rev
 }
 
 func newVersionCmd() *cobra.Command {
