@@ -36,12 +36,15 @@ type runtimeFlags struct {
 	auditDSN    string
 	sandbox     bool
 	approvalTTL time.Duration
+	config      string
+	cmd         *cobra.Command
 }
 
 func (f *runtimeFlags) register(cmd *cobra.Command) { f.registerLevel(cmd, "info") }
 
 // registerLevel registers the flags with a default log level.
 func (f *runtimeFlags) registerLevel(cmd *cobra.Command, logLevel string) {
+	f.cmd = cmd
 	f.authing.register(cmd)
 	addPolicyFlags(cmd, &f.policy)
 	f.logs.registerLevel(cmd, logLevel)
@@ -52,7 +55,8 @@ func (f *runtimeFlags) registerLevel(cmd *cobra.Command, logLevel string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.auditDSN, "audit-dsn", def, "audit store: a SQLite file path, sqlite:PATH, or postgres://... (env "+auditDSNEnv+")")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "run against an in-process Authing sandbox with demo data and, unless --policies is given, the starter policies")
-	fl.DurationVar(&f.approvalTTL, "approval-ttl", 30*time.Minute, "how long a pending approval stays open")
+	fl.DurationVar(&f.approvalTTL, "approval-ttl", 30*time.Minute, "how long a pending approval stays open (env AUTHINGOPS_APPROVAL_TTL)")
+	fl.StringVar(&f.config, "config", os.Getenv(configEnv), "YAML file of settings named like these flags; flags and environment variables win (env "+configEnv+")")
 }
 
 // runtime is everything a face needs to run calls through the gate.
@@ -68,6 +72,16 @@ type runtime struct {
 
 // open builds the runtime. On error everything opened so far is closed.
 func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
+	if err := applyConfig(f.cmd, f.config); err != nil {
+		return nil, err
+	}
+	if v := os.Getenv("AUTHINGOPS_APPROVAL_TTL"); v != "" && !f.cmd.Flags().Changed("approval-ttl") {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("AUTHINGOPS_APPROVAL_TTL: want a duration such as 30m, got %q", v)
+		}
+		f.approvalTTL = d
+	}
 	rt = &runtime{}
 	defer func() {
 		if err != nil {
