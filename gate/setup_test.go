@@ -69,8 +69,9 @@ type config struct {
 	wrap     func(audit.Store) audit.Store
 	invoke   func(next gate.Invoker) gate.Invoker
 	opts     func(*gate.Options)
-	dbPath   string // reuse a database (restart tests)
+	dbPath   string // a SQLite path or PostgreSQL DSN to reuse (restart, replicas)
 	srv      *authingtest.Server
+	key      []byte // the gate's secret key; default testKey
 }
 
 // fixture is a gate built from real parts: the starter policies (or inline
@@ -134,8 +135,12 @@ func setup(t testing.TB, cfgs ...func(*config)) *fixture {
 	if cfg.invoke != nil {
 		inv = cfg.invoke(f.next)
 	}
+	key := testKey
+	if cfg.key != nil {
+		key = cfg.key
+	}
 	opts := gate.Options{
-		Invoke: inv, Policy: f.engine, Store: f.store, Redactor: redactor, SecretKey: testKey,
+		Invoke: inv, Policy: f.engine, Store: f.store, Redactor: redactor, SecretKey: key,
 		Clock: f.clock.Now, Logger: zerolog.New(f.logs),
 	}
 	if cfg.opts != nil {
@@ -175,6 +180,13 @@ func newEngine(t testing.TB, files []policy.File) *policy.Engine {
 func withPolicies(text string) func(*config) {
 	return func(c *config) { c.policies = []policy.File{{Name: "test.cedar", Data: []byte(text)}} }
 }
+
+// onDB reuses a database (a SQLite path or a PostgreSQL DSN) and a sandbox.
+func onDB(dsn string, srv *authingtest.Server) func(*config) {
+	return func(c *config) { c.dbPath, c.srv = dsn, srv }
+}
+
+func withKey(key []byte) func(*config) { return func(c *config) { c.key = key } }
 
 func withOpts(fn func(*gate.Options)) func(*config) { return func(c *config) { c.opts = fn } }
 
