@@ -115,6 +115,9 @@ func (s *sqlStore) Query(ctx context.Context, f Filter) ([]Record, error) {
 	if f.Phase != "" {
 		add("phase = ?", string(f.Phase))
 	}
+	if f.ApprovalID != "" {
+		add("approval_id = ?", f.ApprovalID)
+	}
 	if f.Target != "" {
 		add("seq IN (SELECT seq FROM audit_targets WHERE target = ?)", f.Target)
 	}

@@ -139,6 +139,8 @@ type Filter struct {
 	// Target matches records whose Targets contain this id.
 	Target string
 	Phase  Phase
+	// ApprovalID matches records linked to this approval.
+	ApprovalID string
 	// Since and Until bound Time (Since inclusive, Until exclusive).
 	Since time.Time
 	Until time.Time

@@ -119,10 +119,14 @@ func testQuery(t *testing.T, be backend) {
 	s := be.new(t).open(t, WithClock(stepClock()))
 	// Times: record i gets baseTime + i seconds.
 	mustAppend(t, s, rec("slack:T1/U1", "deleteUser", PhaseRequested, `{"userId":"u1"}`))
-	mustAppend(t, s, rec("slack:T1/U1", "deleteUser", PhaseSucceeded, `{"userId":"u1"}`))
+	r2 := rec("slack:T1/U1", "deleteUser", PhaseSucceeded, `{"userId":"u1"}`)
+	r2.ApprovalID = "ap-1"
+	mustAppend(t, s, r2)
 	mustAppend(t, s, rec("mcp:claude", "assignRole", PhaseRequested, `{"code":"admin","targets":[{"targetIdentifier":"u2"}],"userIds":["u2","u3"]}`))
 	mustAppend(t, s, rec("mcp:claude", "getUser", PhaseSucceeded, `{"userId":"u3"}`))
-	mustAppend(t, s, rec("cli:root", "deleteUser", PhaseFailed, `{"userId":"u4"}`))
+	r5 := rec("cli:root", "deleteUser", PhaseFailed, `{"userId":"u4"}`)
+	r5.ApprovalID = "ap-1"
+	mustAppend(t, s, r5)
 	tests := []struct {
 		name string
 		f    Filter
@@ -132,6 +136,7 @@ func testQuery(t *testing.T, be backend) {
 		{"caller", Filter{Caller: "mcp:claude"}, []int64{3, 4}},
 		{"operation", Filter{Operation: "deleteUser"}, []int64{1, 2, 5}},
 		{"phase", Filter{Phase: PhaseRequested}, []int64{1, 3}},
+		{"approval", Filter{ApprovalID: "ap-1"}, []int64{2, 5}},
 		{"target in list", Filter{Target: "u3"}, []int64{3, 4}},
 		{"role code target", Filter{Target: "admin"}, []int64{3}},
 		{"since", Filter{Since: baseTime.Add(4 * time.Second)}, []int64{4, 5}},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/google/uuid"
 	"github.com/seed-afc46a91/authingops/audit"
@@ -48,9 +49,9 @@ func (g *Gate) requestApproval(ctx context.Context, p *prepared, dec policy.Deci
 	rec.ApprovalID = id
 	rec.Outcome = "pending"
 	if err := g.store.CreateApproval(ctx, a, rec); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		return nil, auditFailed(err)
 	}
-	a.Payload = nil
+	a = public(a)
 	g.notifyRequested(ctx, a)
 	return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: a}, nil
 }
@@ -68,10 +69,6 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 	if who.Caller == a.Requester {
 		return g.refuse(ctx, who, a, "self_approval", "you requested this call; a different admin must approve it")
 	}
-	d := g.policy.DecideApproval(ctx, policy.Request{Caller: who.Caller, Operation: a.Operation, Surface: who.Surface, Transport: who.Transport, Channel: who.Origin.Channel})
-	if !d.Allowed() {
-		return g.refuse(ctx, who, a, "not_permitted", "you may not approve "+a.Operation+": "+d.Reason)
-	}
 	p, err := g.unsealCall(a)
 	if err != nil {
 		var re *RefusedError
@@ -82,7 +79,14 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 	}
 	prior, err := g.approvers(ctx, a)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		return nil, auditFailed(err)
+	}
+	d := g.policy.DecideApproval(ctx, policy.Request{
+		Caller: who.Caller, Operation: a.Operation, Surface: who.Surface, Transport: who.Transport,
+		Channel: who.Origin.Channel, Approvals: len(prior), Targets: p.targets,
+	})
+	if !d.Allowed() {
+		return g.refuse(ctx, who, a, "not_permitted", "you may not approve "+a.Operation+": "+d.Reason)
 	}
 	if prior[who.Caller] {
 		return g.refuse(ctx, who, a, "already_approved", "you have already approved this call; another admin must approve it")
@@ -99,13 +103,13 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 		if _, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StatePending, who.Caller, rec); err != nil {
 			return g.transitionFailed(ctx, who, a, err)
 		}
-		return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: a}, nil
+		return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
 	}
 	approved, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StateApproved, who.Caller, rec)
 	if err != nil {
 		return g.transitionFailed(ctx, who, a, err)
 	}
-	res, err = g.run(ctx, p, dec, &approvalRun{approval: approved, approver: who.Caller})
+	res, err = g.run(ctx, p, dec, &approvalRun{approval: public(approved), approver: who.Caller})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +125,8 @@ func (g *Gate) Deny(ctx context.Context, who Approver, id, reason string) (*Resu
 		return res, err
 	}
 	if who.Caller != a.Requester {
-		d := g.policy.DecideApproval(ctx, policy.Request{Caller: who.Caller, Operation: a.Operation, Surface: who.Surface, Transport: who.Transport, Channel: who.Origin.Channel})
+		d := g.policy.DecideApproval(ctx, policy.Request{Caller: who.Caller, Operation: a.Operation, Surface: who.Surface,
+			Transport: who.Transport, Channel: who.Origin.Channel, Targets: audit.TargetIDs(a.Args)})
 		if !d.Allowed() {
 			return g.refuse(ctx, who, a, "not_permitted", "you may not decide on "+a.Operation+": "+d.Reason)
 		}
@@ -133,6 +138,7 @@ func (g *Gate) Deny(ctx context.Context, who Approver, id, reason string) (*Resu
 	if err != nil {
 		return g.transitionFailed(ctx, who, a, err)
 	}
+	denied = public(denied)
 	res = &Result{Status: StatusDenied, Approval: denied, Decision: policy.Decision{Effect: policy.Deny, Reason: "denied by " + who.Caller}}
 	g.notifyResolved(ctx, denied, res)
 	return res, nil
@@ -143,11 +149,17 @@ func (g *Gate) Deny(ctx context.Context, who Approver, id, reason string) (*Resu
 func (g *Gate) openApproval(ctx context.Context, who Approver, id string) (*audit.Approval, *Result, error) {
 	a, err := g.store.GetApproval(ctx, id)
 	if errors.Is(err, audit.ErrNotFound) {
-		res, err := g.refuse(ctx, who, &audit.Approval{ID: id}, "not_found", fmt.Sprintf("there is no approval %q", id))
+		// The record needs an operation; the id is the asker's text, so it
+		// is bounded (the store redacts the message).
+		if len(id) > 64 {
+			id = id[:64] + "…"
+		}
+		res, err := g.refuse(ctx, who, &audit.Approval{ID: id, Operation: unknownApproval, Args: json.RawMessage("null")},
+			"not_found", fmt.Sprintf("there is no approval %q", id))
 		return nil, res, err
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		return nil, nil, auditFailed(err)
 	}
 	if a.State != audit.StatePending {
 		msg := fmt.Sprintf("approval %s is already %s", a.ID, a.State)
@@ -165,7 +177,13 @@ func (g *Gate) openApproval(ctx context.Context, who Approver, id string) (*audi
 	return a, nil, nil
 }
 
-// unsealCall opens the pending call and checks it is the one approved.
+// unknownApproval is the operation named in the audit record of an action
+// on an approval id that does not exist.
+const unknownApproval = "(unknown approval)"
+
+// unsealCall opens the pending call and checks it is the one requested: the
+// same operation, arguments (their hash, and the redacted form approvers
+// are shown) and requester.
 func (g *Gate) unsealCall(a *audit.Approval) (*prepared, error) {
 	plain, err := g.seal.open(a.ID, a.Payload)
 	if err != nil {
@@ -175,27 +193,72 @@ func (g *Gate) unsealCall(a *audit.Approval) (*prepared, error) {
 	if err := json.Unmarshal(plain, &c); err != nil {
 		return nil, &RefusedError{Class: "payload_unreadable", Message: "the pending call is corrupt"}
 	}
+	changed := &RefusedError{Class: "changed_arguments", Message: "the pending call does not match what was requested (operation, arguments or requester changed)"}
 	op, err := lookup(c.Operation)
-	if err != nil || c.Operation != a.Operation || audit.ArgsHash(c.Operation, c.Args) != a.ArgsHash {
-		return nil, &RefusedError{Class: "changed_arguments", Message: "the pending call does not match what was requested (operation or arguments changed)"}
+	if err != nil || c.Operation != a.Operation || c.Caller != a.Requester || audit.ArgsHash(c.Operation, c.Args) != a.ArgsHash {
+		return nil, changed
 	}
 	c.DryRun, c.DedupeKey = false, ""
-	return g.prepare(op, c), nil
+	p := g.prepare(op, c)
+	if !sameShown(p.redacted, a.Args) {
+		return nil, changed
+	}
+	return p, nil
+}
+
+// sameShown reports whether two redacted argument documents are equal,
+// whatever key marked their redacted values (restarts without a configured
+// redaction key change the markers, not the call).
+func sameShown(x, y json.RawMessage) bool {
+	var a, b any
+	if json.Unmarshal(x, &a) != nil || json.Unmarshal(y, &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(unmark(a), unmark(b))
+}
+
+func unmark(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = unmark(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = unmark(e)
+		}
+	case string:
+		if audit.IsMarker(x) {
+			return "[REDACTED]"
+		}
+	}
+	return v
 }
 
 // approvers returns the distinct callers who approved a so far.
 func (g *Gate) approvers(ctx context.Context, a *audit.Approval) (map[string]bool, error) {
-	recs, err := g.store.Query(ctx, audit.Filter{Operation: a.Operation, Phase: audit.PhaseApproved, Since: a.CreatedAt, Limit: audit.MaxQueryLimit})
+	recs, err := g.store.Query(ctx, audit.Filter{ApprovalID: a.ID, Phase: audit.PhaseApproved, Limit: audit.MaxQueryLimit})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, r := range recs {
-		if r.ApprovalID == a.ID && r.Approver != "" {
+		if r.Approver != "" {
 			out[r.Approver] = true
 		}
 	}
 	return out, nil
+}
+
+// public returns a copy of a without the sealed payload, for results and
+// callbacks.
+func public(a *audit.Approval) *audit.Approval {
+	if a == nil {
+		return nil
+	}
+	cp := *a
+	cp.Payload = nil
+	return &cp
 }
 
 // refuse records and answers a refused approval action.
@@ -203,9 +266,9 @@ func (g *Gate) refuse(ctx context.Context, who Approver, a *audit.Approval, clas
 	rec := g.approvalRecord(who, a, audit.PhaseDenied)
 	rec.Outcome, rec.ErrorClass, rec.ErrorMessage = "refused", class, msg
 	if err := g.store.Append(ctx, rec); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		return nil, auditFailed(err)
 	}
-	return &Result{Status: StatusRefused, Approval: a, Err: &RefusedError{Class: class, Message: msg}}, nil
+	return &Result{Status: StatusRefused, Approval: public(a), Err: &RefusedError{Class: class, Message: msg}}, nil
 }
 
 // transitionFailed answers a lost race (another admin decided first, or the
@@ -214,7 +277,7 @@ func (g *Gate) transitionFailed(ctx context.Context, who Approver, a *audit.Appr
 	if errors.Is(err, audit.ErrApprovalState) {
 		return g.refuse(ctx, who, a, "approval_closed", "approval "+a.ID+" was decided by someone else or expired meanwhile")
 	}
-	return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+	return nil, auditFailed(err)
 }
 
 // approvalRecord starts a record of an approver's action on a.

@@ -73,10 +73,10 @@ func ErrorClass(err error) string {
 	return "error"
 }
 
-// callError wraps a client error with its class, a redacted message and the
-// request id.
-func (g *Gate) callError(err error) *CallError {
-	ce := &CallError{Class: ErrorClass(err), Message: g.redactor.RedactString(err.Error()), err: err}
+// callError wraps a client error with its class, a redacted message (the
+// call's secret argument values scrubbed too) and the request id.
+func (g *Gate) callError(err error, secrets []string) *CallError {
+	ce := &CallError{Class: ErrorClass(err), Message: g.scrub(err.Error(), secrets), err: err}
 	var ae *authing.APIError
 	if errors.As(err, &ae) {
 		ce.RequestID = ae.RequestID

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,19 +19,32 @@ type prepared struct {
 	hash     string
 	redacted json.RawMessage
 	targets  []string
+	// secrets are the raw values the redactor hid in the arguments; they are
+	// scrubbed from every message the gate shows or stores.
+	secrets []string
 }
 
 func (g *Gate) prepare(op *authing.Operation, c Call) *prepared {
-	if len(c.Args) == 0 {
-		c.Args = json.RawMessage("{}")
-	}
+	c.Args = normalizeArgs(c.Args)
+	red := g.redactor.RedactArgs(c.Args)
 	return &prepared{
 		op:       op,
 		call:     c,
 		hash:     audit.ArgsHash(op.Name, c.Args),
-		redacted: g.redactor.RedactArgs(c.Args),
+		redacted: red,
 		targets:  audit.TargetIDs(c.Args),
+		secrets:  secretValues(c.Args, red),
 	}
+}
+
+// normalizeArgs makes absent arguments ("", whitespace, null) the empty
+// object, so that they validate, hash and run alike.
+func normalizeArgs(args json.RawMessage) json.RawMessage {
+	t := bytes.TrimSpace(args)
+	if len(t) == 0 || string(t) == "null" {
+		return json.RawMessage("{}")
+	}
+	return args
 }
 
 // record starts an audit record describing p at phase.
@@ -56,41 +70,71 @@ func (g *Gate) policyRequest(p *prepared, approvals int) policy.Request {
 // Execute runs one call through the gate. The returned error is for failures
 // of the gate itself (the audit log cannot be written, the context ended);
 // everything a caller did wrong or Authing answered is in the Result.
-func (g *Gate) Execute(ctx context.Context, c Call) (res *Result, err error) {
+func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("gate: nothing was run: %w", err)
+	}
 	op, verr := lookup(c.Operation)
 	if verr != nil {
 		return &Result{Status: StatusInvalid, Err: verr}, nil
 	}
+	c.Args = normalizeArgs(c.Args)
 	if verr := g.validate(op, c.Args); verr != nil {
 		return &Result{Status: StatusInvalid, Operation: op, Err: verr}, nil
 	}
 	p := g.prepare(op, c)
-	if c.DedupeKey != "" {
-		key := c.Surface + "\x00" + c.Caller + "\x00" + c.DedupeKey
-		e, first := g.dedupe.claim(key, p.hash)
-		if !first {
-			return g.duplicate(ctx, p, e)
-		}
-		defer func() {
+	if c.DedupeKey == "" {
+		return g.execute(ctx, p)
+	}
+	// The key is scoped to the caller and surface (one caller never sees
+	// another's result); the fingerprint binds the operation, the exact
+	// arguments and the dry-run flag, so a dry run never stands in for the
+	// real call.
+	key := c.Surface + "\x00" + c.Caller + "\x00" + c.DedupeKey
+	fp := p.hash
+	if c.DryRun {
+		fp += "\x00dry"
+	}
+	for {
+		e, first := g.dedupe.claim(key, fp)
+		if first {
+			res, err := g.execute(ctx, p)
 			if err != nil {
-				// The gate itself failed: nothing ran, so a retry may run.
+				// The gate itself failed and nothing ran: forget the key so
+				// that a retry (or a waiting duplicate) may run.
 				g.dedupe.forget(key, e)
-				e.finish(&Result{Status: StatusFailed, Operation: op, Err: err})
-				return
+				e.finish(nil)
+				return nil, err
 			}
 			e.finish(res)
-		}()
+			return res, nil
+		}
+		res, retry, err := g.duplicate(ctx, p, e)
+		if !retry {
+			return res, err
+		}
 	}
+}
+
+// execute decides, and then denies, dry-runs, asks for approval or runs.
+func (g *Gate) execute(ctx context.Context, p *prepared) (*Result, error) {
 	dec := g.policy.Decide(ctx, g.policyRequest(p, 0))
 	switch {
 	case dec.Effect == policy.Deny:
 		return g.deny(ctx, p, dec)
-	case c.DryRun:
+	case p.call.DryRun:
 		return g.dryRun(ctx, p, dec)
 	case dec.Effect == policy.NeedsApproval:
 		return g.requestApproval(ctx, p, dec)
 	}
 	return g.run(ctx, p, dec, nil)
+}
+
+// auditFailed is the error of a gate whose audit write failed: nothing ran.
+// It matches ErrAuditUnavailable and the store's own error (a context that
+// ended, audit.ErrClosed).
+func auditFailed(err error) error {
+	return fmt.Errorf("%w: %w", ErrAuditUnavailable, err)
 }
 
 // deny records and answers a policy denial.
@@ -99,7 +143,7 @@ func (g *Gate) deny(ctx context.Context, p *prepared, dec policy.Decision) (*Res
 	rec.Outcome = "denied"
 	rec.ErrorMessage = dec.Reason
 	if err := g.store.Append(ctx, rec); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+		return nil, auditFailed(err)
 	}
 	return &Result{Status: StatusDenied, Operation: p.op, Decision: dec}, nil
 }
@@ -108,7 +152,7 @@ func (g *Gate) deny(ctx context.Context, p *prepared, dec policy.Decision) (*Res
 func (g *Gate) dryRun(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
 	wr, err := p.op.Encode(p.call.Args)
 	if err != nil {
-		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.redactor.RedactString(err.Error())}}, nil
+		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.scrub(err.Error(), p.secrets)}}, nil
 	}
 	if len(wr.Body) > 0 {
 		wr.Body = g.redactor.RedactArgs(wr.Body)
@@ -120,7 +164,7 @@ func (g *Gate) dryRun(ctx context.Context, p *prepared, dec policy.Decision) (*R
 		rec := g.record(p, audit.PhaseRequested, dec)
 		rec.Outcome = "dry_run"
 		if err := g.store.Append(ctx, rec); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+			return nil, auditFailed(err)
 		}
 	}
 	return &Result{Status: StatusDryRun, Operation: p.op, Decision: dec, Request: wr}, nil
@@ -137,14 +181,14 @@ func (g *Gate) run(ctx context.Context, p *prepared, dec policy.Decision, appr *
 			rec.ApprovalID, rec.Approver = appr.approval.ID, appr.approver
 		}
 		if err := g.store.Append(ctx, rec); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+			return nil, auditFailed(err)
 		}
 	}
 	start := g.now()
 	val, err := g.invoke(ctx, p.op, p.call.Args)
 	res := &Result{Status: StatusSucceeded, Operation: p.op, Decision: dec, Value: val, Duration: g.now().Sub(start)}
 	if err != nil {
-		ce := g.callError(err)
+		ce := g.callError(err, p.secrets)
 		res.Status, res.Err, res.Value, res.RequestID = StatusFailed, ce, nil, ce.RequestID
 	}
 	if appr != nil {
@@ -176,7 +220,7 @@ func (g *Gate) recordOutcome(ctx context.Context, p *prepared, dec policy.Decisi
 			var a *audit.Approval
 			a, err = g.store.TransitionApproval(ctx, appr.approval.ID, audit.StateApproved, audit.StateExecuted, "", rec)
 			if err == nil {
-				res.Approval = a
+				res.Approval = public(a)
 			}
 		} else {
 			err = g.store.Append(ctx, rec)
@@ -190,27 +234,35 @@ func (g *Gate) recordOutcome(ctx context.Context, p *prepared, dec policy.Decisi
 		Msg("gate: the outcome of an executed call could not be written to the audit log")
 }
 
-// duplicate answers a repeated delivery with the first call's result.
-func (g *Gate) duplicate(ctx context.Context, p *prepared, e *dedupeEntry) (*Result, error) {
+// duplicate answers a repeated delivery with the first call's result, once
+// the first call has finished. retry is true when the first call failed in
+// the gate itself (nothing ran): the caller then claims the key again.
+func (g *Gate) duplicate(ctx context.Context, p *prepared, e *dedupeEntry) (res *Result, retry bool, err error) {
 	select {
 	case <-e.done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, fmt.Errorf("gate: waiting for the first delivery of this dedupe key: %w", ctx.Err())
 	}
 	first := e.result
+	if first == nil {
+		return nil, true, nil
+	}
 	if p.op.Write || g.auditReads {
 		rec := g.record(p, audit.PhaseDenied, first.Decision)
 		rec.Decision = "duplicate"
 		rec.Outcome = "duplicate"
 		rec.ErrorClass = "duplicate"
 		rec.ErrorMessage = fmt.Sprintf("repeated delivery of dedupe key; the first delivery ended %s", first.Status)
+		if first.Approval != nil {
+			rec.ApprovalID = first.Approval.ID
+		}
 		if err := g.store.Append(ctx, rec); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrAuditUnavailable, err)
+			return nil, false, auditFailed(err)
 		}
 	}
 	dup := *first
 	dup.Status, dup.First = StatusDuplicate, first.Status
-	return &dup, nil
+	return &dup, false, nil
 }
 
 // redactQuery redacts query values with the same rules as arguments.

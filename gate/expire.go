@@ -11,8 +11,9 @@ import (
 )
 
 // expire moves a pending approval whose time is up to expired and tells the
-// faces. Losing the race to another replica is fine.
-func (g *Gate) expire(ctx context.Context, a *audit.Approval) {
+// faces. It reports whether this call expired it: losing the race to
+// another replica (or an admin) is fine.
+func (g *Gate) expire(ctx context.Context, a *audit.Approval) bool {
 	rec := &audit.Record{
 		Phase: audit.PhaseApprovalExpired, Surface: a.Surface, Caller: a.Requester, Origin: a.Origin,
 		Operation: a.Operation, Args: a.Args, ArgsHash: a.ArgsHash, ApprovalID: a.ID, Outcome: "expired",
@@ -22,11 +23,13 @@ func (g *Gate) expire(ctx context.Context, a *audit.Approval) {
 		if !errors.Is(err, audit.ErrApprovalState) {
 			g.log.Error().Err(err).Str("approval", a.ID).Msg("gate: cannot expire approval")
 		}
-		return
+		return false
 	}
+	expired = public(expired)
 	g.notifyResolved(ctx, expired, &Result{Status: StatusRefused, Approval: expired,
 		Decision: policy.Decision{Effect: policy.Deny, Reason: "the approval expired"},
 		Err:      &RefusedError{Class: "approval_expired", Message: fmt.Sprintf("approval %s expired unanswered", a.ID)}})
+	return true
 }
 
 // ExpireDue expires every pending approval whose time is up and returns how
@@ -39,16 +42,19 @@ func (g *Gate) ExpireDue(ctx context.Context) (int, error) {
 	n := 0
 	now := g.now()
 	for i := range pending {
-		if !now.Before(pending[i].ExpiresAt) {
-			g.expire(ctx, &pending[i])
+		if !now.Before(pending[i].ExpiresAt) && g.expire(ctx, &pending[i]) {
 			n++
 		}
 	}
 	return n, nil
 }
 
-// RunExpiry expires due approvals every interval until ctx ends.
+// RunExpiry expires due approvals every interval (default one minute) until
+// ctx ends; it blocks, so run it in a goroutine that ends with ctx.
 func (g *Gate) RunExpiry(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -70,24 +76,21 @@ type ApprovalStatus struct {
 	Outcome *audit.Record `json:"outcome,omitempty"`
 }
 
-// Status returns the state of approval id.
+// Status returns the state of approval id and, once it ran, its outcome.
 func (g *Gate) Status(ctx context.Context, id string) (*ApprovalStatus, error) {
 	a, err := g.store.GetApproval(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	a.Payload = nil
-	st := &ApprovalStatus{Approval: a}
+	st := &ApprovalStatus{Approval: public(a)}
 	if a.State == audit.StateExecuted {
-		for _, ph := range []audit.Phase{audit.PhaseSucceeded, audit.PhaseFailed} {
-			recs, err := g.store.Query(ctx, audit.Filter{Operation: a.Operation, Phase: ph, Since: a.CreatedAt, Limit: audit.MaxQueryLimit})
-			if err != nil {
-				return nil, err
-			}
-			for i := range recs {
-				if recs[i].ApprovalID == a.ID {
-					st.Outcome = &recs[i]
-				}
+		recs, err := g.store.Query(ctx, audit.Filter{ApprovalID: a.ID, Limit: audit.MaxQueryLimit})
+		if err != nil {
+			return nil, err
+		}
+		for i := range recs {
+			if recs[i].Phase == audit.PhaseSucceeded || recs[i].Phase == audit.PhaseFailed {
+				st.Outcome = &recs[i]
 			}
 		}
 	}

@@ -71,7 +71,7 @@ type Gate struct {
 	now        func() time.Time
 	log        zerolog.Logger
 	dedupe     *dedupe
-	schemas    sync.Map // operation name → *compiledSchema
+	schemas    sync.Map // operation name → *jsonschema.Schema
 
 	mu        sync.RWMutex
 	onRequest []func(context.Context, *audit.Approval)
@@ -154,12 +154,16 @@ func (g *Gate) OnApprovalResolved(fn func(context.Context, *audit.Approval, *Res
 	g.mu.Unlock()
 }
 
+// notifyRequested and notifyResolved run the callbacks the faces registered,
+// after the audit write has committed (never inside its transaction). A
+// panicking callback is logged and does not take the call down with it:
+// the change has been made and recorded by then.
 func (g *Gate) notifyRequested(ctx context.Context, a *audit.Approval) {
 	g.mu.RLock()
 	fns := append([]func(context.Context, *audit.Approval){}, g.onRequest...)
 	g.mu.RUnlock()
 	for _, fn := range fns {
-		fn(ctx, a)
+		g.safely(a, func() { fn(ctx, a) })
 	}
 }
 
@@ -168,6 +172,15 @@ func (g *Gate) notifyResolved(ctx context.Context, a *audit.Approval, res *Resul
 	fns := append([]func(context.Context, *audit.Approval, *Result){}, g.onResolve...)
 	g.mu.RUnlock()
 	for _, fn := range fns {
-		fn(ctx, a, res)
+		g.safely(a, func() { fn(ctx, a, res) })
 	}
+}
+
+func (g *Gate) safely(a *audit.Approval, fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			g.log.Error().Str("approval", a.ID).Str("panic", fmt.Sprint(r)).Msg("gate: an approval callback panicked")
+		}
+	}()
+	fn()
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"github.com/seed-afc46a91/authingops/authing"
 	"github.com/seed-afc46a91/authingops/internal/kvargs"
 	"golang.org/x/text/language"
@@ -70,11 +72,18 @@ func (g *Gate) validate(op *authing.Operation, args json.RawMessage) error {
 		return err
 	}
 	if err := sch.Validate(inst); err != nil {
+		var out *ValidationError
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
-			return describe(op.Name, ve)
+			out = describe(op.Name, ve)
+		} else {
+			out = &ValidationError{Operation: op.Name, Problem: err.Error()}
 		}
-		return &ValidationError{Operation: op.Name, Problem: err.Error()}
+		// Pattern and format errors quote the value given: scrub secrets.
+		secrets := secretValues(trimmed, g.redactor.RedactArgs(trimmed))
+		out.Problem = g.scrub(out.Problem, secrets)
+		out.Field = g.scrub(out.Field, secrets)
+		return out
 	}
 	return nil
 }
@@ -108,9 +117,19 @@ func describe(op string, ve *jsonschema.ValidationError) *ValidationError {
 	for len(leaf.Causes) > 0 {
 		leaf = leaf.Causes[0]
 	}
-	return &ValidationError{
-		Operation: op,
-		Field:     strings.Join(leaf.InstanceLocation, "."),
-		Problem:   leaf.ErrorKind.LocalizedString(printer),
+	loc := slices.Clone(leaf.InstanceLocation)
+	problem := leaf.ErrorKind.LocalizedString(printer)
+	// Name the field itself for a missing or an unknown argument, not
+	// the object holding it.
+	switch k := leaf.ErrorKind.(type) {
+	case *kind.Required:
+		if len(k.Missing) == 1 {
+			loc, problem = append(loc, k.Missing[0]), "is required but missing"
+		}
+	case *kind.AdditionalProperties:
+		if len(k.Properties) == 1 {
+			loc, problem = append(loc, k.Properties[0]), "is not an argument of this operation"
+		}
 	}
+	return &ValidationError{Operation: op, Field: strings.Join(loc, "."), Problem: problem}
 }
