@@ -1,3 +1,3 @@
 package authing
 
-//go:generate go run ./internal/gen -out .
+//go:generate go run ./internal/gen -out . -docs ../docs/operations.md

@@ -3,7 +3,7 @@
 //
 // Usage (run by `go generate ./...` from the authing package):
 //
-//	go run ./internal/gen [-data DIR] [-out DIR]
+//	go run ./internal/gen [-data DIR] [-out DIR] [-docs FILE]
 //
 // -data defaults to ../shared/authing-api next to the module root; -out
 // defaults to the current directory.
@@ -20,14 +20,15 @@ import (
 func main() {
 	data := flag.String("data", "", "folder holding operations.json and models.json (default ../shared/authing-api beside the module root)")
 	out := flag.String("out", ".", "folder the generated *_gen.go files are written to")
+	docs := flag.String("docs", "", "also write the Markdown table of operations to this file")
 	flag.Parse()
-	if err := run(*data, *out); err != nil {
+	if err := run(*data, *out, *docs); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dataDir, outDir string) error {
+func run(dataDir, outDir, docs string) error {
 	if dataDir == "" {
 		root, err := moduleRoot()
 		if err != nil {
@@ -43,7 +44,13 @@ func run(dataDir, outDir string) error {
 	if err != nil {
 		return err
 	}
-	return r.writeAll(outDir)
+	if err := r.writeAll(outDir); err != nil {
+		return err
+	}
+	if docs != "" {
+		return r.writeDocs(docs)
+	}
+	return nil
 }
 
 // moduleRoot finds the folder holding go.mod, from the working directory up.
