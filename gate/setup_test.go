@@ -118,7 +118,9 @@ func setup(t testing.TB, cfgs ...func(*config)) *fixture {
 		f.dbPath = filepath.Join(t.TempDir(), "a.db")
 	}
 	redactor := audit.NewRedactor(testKey)
-	f.raw, err = audit.Open(context.Background(), f.dbPath, audit.WithRedactor(redactor))
+	// The store mirrors its records to the fixture's log, so tests see
+	// everything that is logged.
+	f.raw, err = audit.Open(context.Background(), f.dbPath, audit.WithRedactor(redactor), audit.WithLogger(zerolog.New(f.logs)))
 	if err != nil {
 		t.Fatalf("audit.Open: %v", err)
 	}
