@@ -41,7 +41,7 @@ func (g *Gate) requestApproval(ctx context.Context, p *prepared, dec policy.Deci
 	}
 	now := g.now()
 	a := &audit.Approval{
-		ID: id, Operation: p.op.Name, ArgsHash: p.hash, Args: p.redacted,
+		ID: id, Operation: p.op.Name, ArgsHash: p.hash, Args: p.redactedArgs(),
 		Requester: p.call.Caller, Surface: p.call.Surface, Origin: p.call.Origin,
 		State: audit.StatePending, CreatedAt: now, ExpiresAt: now.Add(g.ttl), Payload: sealed,
 	}
@@ -200,7 +200,7 @@ func (g *Gate) unsealCall(a *audit.Approval) (*prepared, error) {
 	}
 	c.DryRun, c.DedupeKey = false, ""
 	p := g.prepare(op, c)
-	if !sameShown(p.redacted, a.Args) {
+	if !sameShown(p.redactedArgs(), a.Args) {
 		return nil, changed
 	}
 	return p, nil

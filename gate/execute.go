@@ -12,29 +12,45 @@ import (
 	"github.com/seed-afc46a91/authingops/policy"
 )
 
-// prepared holds what the gate derives once from a call's arguments.
+// prepared holds what the gate derives once from a call's arguments. The
+// redacted form and the secret values are computed on first use: an
+// unaudited read that succeeds needs neither.
 type prepared struct {
-	op       *authing.Operation
-	call     Call
-	hash     string
+	op      *authing.Operation
+	call    Call
+	hash    string
+	targets []string
+
+	g        *Gate
 	redacted json.RawMessage
-	targets  []string
-	// secrets are the raw values the redactor hid in the arguments; they are
-	// scrubbed from every message the gate shows or stores.
-	secrets []string
+	secrets  []string
 }
 
 func (g *Gate) prepare(op *authing.Operation, c Call) *prepared {
 	c.Args = normalizeArgs(c.Args)
-	red := g.redactor.RedactArgs(c.Args)
 	return &prepared{
-		op:       op,
-		call:     c,
-		hash:     audit.ArgsHash(op.Name, c.Args),
-		redacted: red,
-		targets:  audit.TargetIDs(c.Args),
-		secrets:  secretValues(c.Args, red),
+		op:      op,
+		call:    c,
+		hash:    audit.ArgsHash(op.Name, c.Args),
+		targets: audit.TargetIDs(c.Args),
+		g:       g,
 	}
+}
+
+// redactedArgs returns the arguments with secrets replaced by markers.
+func (p *prepared) redactedArgs() json.RawMessage {
+	if p.redacted == nil {
+		p.redacted = p.g.redactor.RedactArgs(p.call.Args)
+		p.secrets = secretValues(p.call.Args, p.redacted)
+	}
+	return p.redacted
+}
+
+// secretValues returns the raw values the redactor hid in the arguments;
+// they are scrubbed from every message the gate shows or stores.
+func (p *prepared) secretValues() []string {
+	p.redactedArgs()
+	return p.secrets
 }
 
 // normalizeArgs makes absent arguments ("", whitespace, null) the empty
@@ -54,7 +70,7 @@ func (g *Gate) record(p *prepared, phase audit.Phase, dec policy.Decision) *audi
 		Phase: phase, Surface: c.Surface, Transport: c.Transport,
 		Caller: c.Caller, CallerName: c.CallerName, Origin: c.Origin,
 		Operation: p.op.Name, Category: p.op.Category, Targets: p.targets,
-		Args: p.redacted, ArgsHash: p.hash, DryRun: c.DryRun,
+		Args: p.redactedArgs(), ArgsHash: p.hash, DryRun: c.DryRun,
 		Decision: dec.Effect.String(), PolicyIDs: dec.PolicyIDs,
 	}
 }
@@ -152,7 +168,7 @@ func (g *Gate) deny(ctx context.Context, p *prepared, dec policy.Decision) (*Res
 func (g *Gate) dryRun(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
 	wr, err := p.op.Encode(p.call.Args)
 	if err != nil {
-		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.scrub(err.Error(), p.secrets)}}, nil
+		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.scrub(err.Error(), p.secretValues())}}, nil
 	}
 	if len(wr.Body) > 0 {
 		wr.Body = g.redactor.RedactArgs(wr.Body)
@@ -188,7 +204,7 @@ func (g *Gate) run(ctx context.Context, p *prepared, dec policy.Decision, appr *
 	val, err := g.invoke(ctx, p.op, p.call.Args)
 	res := &Result{Status: StatusSucceeded, Operation: p.op, Decision: dec, Value: val, Duration: g.now().Sub(start)}
 	if err != nil {
-		ce := g.callError(err, p.secrets)
+		ce := g.callError(err, p.secretValues())
 		res.Status, res.Err, res.Value, res.RequestID = StatusFailed, ce, nil, ce.RequestID
 	}
 	if appr != nil {

@@ -49,7 +49,9 @@ func TestSecretsNeverShown(t *testing.T) {
 		run    func(f *fixture) []*gate.Result
 	}{
 		{name: "Authing echoes the secrets", policy: `@id("p") permit(principal in Group::"admins", action == Action::"create_user", resource);`,
-			run: func(f *fixture) []*gate.Result { return []*gate.Result{f.execute(call(admin, "create_user", secretArgs))} }},
+			run: func(f *fixture) []*gate.Result {
+				return []*gate.Result{f.execute(call(admin, "create_user", secretArgs))}
+			}},
 		{name: "after an approval", policy: `@id("p") permit(principal in Group::"admins", action == Action::"create_user", resource) when { context.approvals >= 1 };
 @id("a") permit(principal in Group::"admins", action == Action::"approve", resource);`,
 			run: func(f *fixture) []*gate.Result {
