@@ -111,6 +111,10 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 	}
 	res, err = g.run(ctx, p, dec, &approvalRun{approval: public(approved), approver: who.Caller})
 	if err != nil {
+		// Approved, but not run: the approval is used up, so tell the
+		// requester to ask again rather than leave them waiting.
+		g.notifyResolved(ctx, public(approved), &Result{Status: StatusFailed, Operation: p.op, Decision: dec, Approval: public(approved),
+			Err: &CallError{Class: "audit_unavailable", Message: "approved, but the audit log could not be written, so the call was not run; request it again", err: err}})
 		return nil, err
 	}
 	g.notifyResolved(ctx, res.Approval, res)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seed-afc46a91/authingops/audit"
@@ -28,6 +29,10 @@ type prepared struct {
 
 func (g *Gate) prepare(op *authing.Operation, c Call) *prepared {
 	c.Args = normalizeArgs(c.Args)
+	if kind, _, ok := strings.Cut(c.Caller, ":"); ok && c.Surface == "" {
+		// As the policy does: the surface defaults to the caller id's kind.
+		c.Surface = kind
+	}
 	return &prepared{
 		op:      op,
 		call:    c,
@@ -102,11 +107,12 @@ func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 	if c.DedupeKey == "" {
 		return g.execute(ctx, p)
 	}
-	// The key is scoped to the caller and surface (one caller never sees
-	// another's result); the fingerprint binds the operation, the exact
-	// arguments and the dry-run flag, so a dry run never stands in for the
-	// real call.
-	key := c.Surface + "\x00" + c.Caller + "\x00" + c.DedupeKey
+	// The key is scoped to the caller, surface, transport and MCP session
+	// (one caller never sees another's result, and JSON-RPC request ids
+	// restart with every MCP session); the fingerprint binds the operation,
+	// the exact arguments and the dry-run flag, so a dry run never stands
+	// in for the real call.
+	key := strings.Join([]string{c.Surface, c.Transport, c.Caller, c.Origin.MCPSession, c.DedupeKey}, "\x00")
 	fp := p.hash
 	if c.DryRun {
 		fp += "\x00dry"
@@ -200,8 +206,16 @@ func (g *Gate) run(ctx context.Context, p *prepared, dec policy.Decision, appr *
 			return nil, auditFailed(err)
 		}
 	}
+	// Once the executing record is durable a write runs to its end, even if
+	// the caller goes away (a closed HTTP request, a Slack timeout): an
+	// aborted write leaves Authing in an unknown state and the audit log
+	// unable to say what happened. The client bounds the call itself.
+	ictx := ctx
+	if p.op.Write {
+		ictx = context.WithoutCancel(ctx)
+	}
 	start := g.now()
-	val, err := g.invoke(ctx, p.op, p.call.Args)
+	val, err := g.invoke(ictx, p.op, p.call.Args)
 	res := &Result{Status: StatusSucceeded, Operation: p.op, Decision: dec, Value: val, Duration: g.now().Sub(start)}
 	if err != nil {
 		ce := g.callError(err, p.secretValues())

@@ -275,6 +275,7 @@ type failingStore struct {
 	audit.Store
 	failAppend  atomic.Bool // Append and CreateApproval fail
 	failOutcome atomic.Bool // appends of succeeded/failed records fail
+	failExec    atomic.Bool // appends of executing records fail
 	appends     atomic.Int64
 }
 
@@ -282,7 +283,8 @@ var errDiskFull = errors.New("disk full (injected)")
 
 func (s *failingStore) Append(ctx context.Context, r *audit.Record) error {
 	s.appends.Add(1)
-	if s.failAppend.Load() || (s.failOutcome.Load() && (r.Phase == audit.PhaseSucceeded || r.Phase == audit.PhaseFailed)) {
+	if s.failAppend.Load() || (s.failOutcome.Load() && (r.Phase == audit.PhaseSucceeded || r.Phase == audit.PhaseFailed)) ||
+		(s.failExec.Load() && r.Phase == audit.PhaseExecuting) {
 		return errDiskFull
 	}
 	return s.Store.Append(ctx, r)
