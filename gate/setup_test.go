@@ -155,22 +155,40 @@ func setup(t testing.TB, cfgs ...func(*config)) *fixture {
 	return f
 }
 
+// catalogSchema is built once: the schema of the whole catalog is the
+// expensive part of loading policies.
+var catalogSchema = sync.OnceValues(policy.CatalogSchema)
+
+// starterEngine is shared: an engine is immutable between reloads and safe
+// for concurrent decisions.
+var starterEngine = sync.OnceValues(func() (*policy.Engine, error) {
+	schema, err := catalogSchema()
+	if err != nil {
+		return nil, err
+	}
+	return policy.NewEngine(schema, policy.FromFS(policies.Starter, ".", policies.StarterEntities), policy.Options{})
+})
+
 // newEngine returns an engine over the whole catalog with the starter
 // policies, or with files (and the starter entities).
 func newEngine(t testing.TB, files []policy.File) *policy.Engine {
 	t.Helper()
-	schema, err := policy.CatalogSchema()
+	if files == nil {
+		e, err := starterEngine()
+		if err != nil {
+			t.Fatalf("starter engine: %v", err)
+		}
+		return e
+	}
+	schema, err := catalogSchema()
 	if err != nil {
 		t.Fatalf("CatalogSchema: %v", err)
 	}
-	src := policy.FromFS(policies.Starter, ".", policies.StarterEntities)
-	if files != nil {
-		ents, err := policies.Starter.ReadFile(policies.StarterEntities)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = policy.FromFiles(files, &policy.File{Name: "entities.yaml", Data: ents})
+	ents, err := policies.Starter.ReadFile(policies.StarterEntities)
+	if err != nil {
+		t.Fatal(err)
 	}
+	src := policy.FromFiles(files, &policy.File{Name: "entities.yaml", Data: ents})
 	e, err := policy.NewEngine(schema, src, policy.Options{})
 	if err != nil {
 		t.Fatalf("NewEngine: %v", err)
