@@ -103,10 +103,24 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 		if _, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StatePending, who.Caller, rec); err != nil {
 			return g.transitionFailed(ctx, who, a, err)
 		}
-		return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		// Approvers deciding at the same moment each miss the other's
+		// approval: count again now that this one is durable, and complete
+		// the quorum if it is reached (only one completes it: the state
+		// check below admits one transition to approved).
+		if dec, rec, err = g.quorum(ctx, who, a, p); err != nil || dec.Effect != policy.Allow {
+			if err != nil {
+				return nil, err
+			}
+			return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		}
 	}
 	approved, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StateApproved, who.Caller, rec)
 	if err != nil {
+		if rec.Outcome == outcomeQuorum && errors.Is(err, audit.ErrApprovalState) {
+			// A concurrent approver completed the quorum and runs the call;
+			// this approval was recorded and counted.
+			return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		}
 		return g.transitionFailed(ctx, who, a, err)
 	}
 	res, err = g.run(ctx, p, dec, &approvalRun{approval: public(approved), approver: who.Caller})
@@ -119,6 +133,23 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 	}
 	g.notifyResolved(ctx, res.Approval, res)
 	return res, nil
+}
+
+// outcomeQuorum marks the approved record of an approver whose recount
+// found the quorum complete.
+const outcomeQuorum = "quorum"
+
+// quorum decides a again with the approvals now durable, and returns the
+// record that moves it to approved when the policy allows the call.
+func (g *Gate) quorum(ctx context.Context, who Approver, a *audit.Approval, p *prepared) (policy.Decision, *audit.Record, error) {
+	now, err := g.approvers(ctx, a)
+	if err != nil {
+		return policy.Decision{}, nil, auditFailed(err)
+	}
+	dec := g.policy.Decide(ctx, g.policyRequest(p, len(now)))
+	rec := g.record(p, audit.PhaseApproved, dec)
+	rec.ApprovalID, rec.Approver, rec.Outcome = a.ID, who.Caller, outcomeQuorum
+	return dec, rec, nil
 }
 
 // Deny closes the pending approval id without running it. The requester may
