@@ -128,7 +128,9 @@ func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 				e.finish(nil)
 				return nil, err
 			}
-			e.finish(res)
+			// Duplicates get their own copy: the face may change res.
+			first := *res
+			e.finish(&first)
 			return res, nil
 		}
 		res, retry, err := g.duplicate(ctx, p, e)
