@@ -89,8 +89,15 @@ func (g *Gate) policyRequest(p *prepared, approvals int) policy.Request {
 }
 
 // Execute runs one call through the gate. The returned error is for failures
-// of the gate itself (the audit log cannot be written, the context ended);
-// everything a caller did wrong or Authing answered is in the Result.
+// of the gate itself (the audit log cannot be written, the context ended):
+// then nothing was run. Everything a caller did wrong or Authing answered is
+// in the Result.
+//
+// A context that has ended before the call is audited stops it; once a
+// write's executing record is durable the write runs to its end whatever
+// the context says, so that its outcome is known and recorded. Writes,
+// denials, dry runs of writes, approval requests and duplicates are
+// audited; allowed reads only with Options.AuditReads.
 func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gate: nothing was run: %w", err)
