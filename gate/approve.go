@@ -41,7 +41,7 @@ func (g *Gate) requestApproval(ctx context.Context, p *prepared, dec policy.Deci
 	}
 	now := g.now()
 	a := &audit.Approval{
-		ID: id, Operation: p.op.Name, ArgsHash: p.hash, Args: p.redacted,
+		ID: id, Operation: p.op.Name, ArgsHash: p.hash, Args: p.redactedArgs(),
 		Requester: p.call.Caller, Surface: p.call.Surface, Origin: p.call.Origin,
 		State: audit.StatePending, CreatedAt: now, ExpiresAt: now.Add(g.ttl), Payload: sealed,
 	}
@@ -103,18 +103,53 @@ func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, e
 		if _, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StatePending, who.Caller, rec); err != nil {
 			return g.transitionFailed(ctx, who, a, err)
 		}
-		return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		// Approvers deciding at the same moment each miss the other's
+		// approval: count again now that this one is durable, and complete
+		// the quorum if it is reached (only one completes it: the state
+		// check below admits one transition to approved).
+		if dec, rec, err = g.quorum(ctx, who, a, p); err != nil || dec.Effect != policy.Allow {
+			if err != nil {
+				return nil, err
+			}
+			return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		}
 	}
 	approved, err := g.store.TransitionApproval(ctx, a.ID, audit.StatePending, audit.StateApproved, who.Caller, rec)
 	if err != nil {
+		if rec.Outcome == outcomeQuorum && errors.Is(err, audit.ErrApprovalState) {
+			// A concurrent approver completed the quorum and runs the call;
+			// this approval was recorded and counted.
+			return &Result{Status: StatusPendingApproval, Operation: p.op, Decision: dec, Approval: public(a)}, nil
+		}
 		return g.transitionFailed(ctx, who, a, err)
 	}
 	res, err = g.run(ctx, p, dec, &approvalRun{approval: public(approved), approver: who.Caller})
 	if err != nil {
+		// Approved, but not run: the approval is used up, so tell the
+		// requester to ask again rather than leave them waiting.
+		g.notifyResolved(ctx, public(approved), &Result{Status: StatusFailed, Operation: p.op, Decision: dec, Approval: public(approved),
+			Err: &CallError{Class: "audit_unavailable", Message: "approved, but the audit log could not be written, so the call was not run; request it again", err: err}})
 		return nil, err
 	}
 	g.notifyResolved(ctx, res.Approval, res)
 	return res, nil
+}
+
+// outcomeQuorum marks the approved record of an approver whose recount
+// found the quorum complete.
+const outcomeQuorum = "quorum"
+
+// quorum decides a again with the approvals now durable, and returns the
+// record that moves it to approved when the policy allows the call.
+func (g *Gate) quorum(ctx context.Context, who Approver, a *audit.Approval, p *prepared) (policy.Decision, *audit.Record, error) {
+	now, err := g.approvers(ctx, a)
+	if err != nil {
+		return policy.Decision{}, nil, auditFailed(err)
+	}
+	dec := g.policy.Decide(ctx, g.policyRequest(p, len(now)))
+	rec := g.record(p, audit.PhaseApproved, dec)
+	rec.ApprovalID, rec.Approver, rec.Outcome = a.ID, who.Caller, outcomeQuorum
+	return dec, rec, nil
 }
 
 // Deny closes the pending approval id without running it. The requester may
@@ -200,7 +235,7 @@ func (g *Gate) unsealCall(a *audit.Approval) (*prepared, error) {
 	}
 	c.DryRun, c.DedupeKey = false, ""
 	p := g.prepare(op, c)
-	if !sameShown(p.redacted, a.Args) {
+	if !sameShown(p.redactedArgs(), a.Args) {
 		return nil, changed
 	}
 	return p, nil

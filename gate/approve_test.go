@@ -2,6 +2,7 @@ package gate_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -326,4 +327,54 @@ func TestExpiry(t *testing.T) {
 	if f.srv.Calls("delete_users_batch")+f.srv.Calls("delete_roles_batch") != 0 {
 		t.Errorf("an expired approval ran")
 	}
+}
+
+// twoApprovals needs two distinct admins to approve a delete.
+const twoApprovals = `@id("two") permit(principal in Group::"admins", action == Action::"delete_users_batch", resource) when { context.approvals >= 2 };
+@id("approve") permit(principal in Group::"admins", action == Action::"approve", resource);`
+
+// TestQuorum: with two approvals required, the first approval keeps the
+// call pending, the second runs it; approvers deciding at the same moment
+// neither run it twice nor leave it stuck.
+func TestQuorum(t *testing.T) {
+	t.Parallel()
+	t.Run("sequential", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, withPolicies(twoApprovals))
+		id := f.requestDelete()
+		if res := f.approve(admin, id); res.Status != gate.StatusPendingApproval {
+			t.Fatalf("first approval: %s %v", res.Status, res.Err)
+		}
+		if c := refusal(t, f.approve(admin, id)); c != "already_approved" {
+			t.Errorf("same approver twice: %q", c)
+		}
+		if res := f.approve(cliAlice, id); res.Status != gate.StatusSucceeded || f.srv.Calls("delete_users_batch") != 1 {
+			t.Fatalf("second approval: %s %v", res.Status, res.Err)
+		}
+	})
+	t.Run("concurrent", func(t *testing.T) {
+		t.Parallel()
+		f := setup(t, withPolicies(twoApprovals))
+		for round := range 8 {
+			f.srv.ResetCalls()
+			res := f.execute(call(oncall, "delete_users_batch", fmt.Sprintf(`{"userIds":["nobody-%d"]}`, round)))
+			if res.Status != gate.StatusPendingApproval {
+				t.Fatalf("request: %s", res.Status)
+			}
+			id := res.Approval.ID
+			var wg sync.WaitGroup
+			for _, who := range []string{admin, cliAlice} {
+				wg.Go(func() {
+					if r := f.approve(who, id); r.Status != gate.StatusPendingApproval && r.Status != gate.StatusFailed {
+						t.Errorf("approval by %s: %s %v", who, r.Status, r.Err)
+					}
+				})
+			}
+			wg.Wait()
+			if s := f.state(id); s != audit.StateExecuted || f.srv.Calls("delete_users_batch") != 1 {
+				t.Fatalf("round %d: state %s, %d deletes sent; want executed once", round, s, f.srv.Calls("delete_users_batch"))
+			}
+		}
+		f.verify()
+	})
 }

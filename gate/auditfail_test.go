@@ -2,11 +2,13 @@ package gate_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/seed-afc46a91/authingops/audit"
+	"github.com/seed-afc46a91/authingops/authing"
 	"github.com/seed-afc46a91/authingops/gate"
 )
 
@@ -114,5 +116,50 @@ func TestContextEnded(t *testing.T) {
 	}
 	if f.invokes.Load() != 0 || len(f.records()) != 0 {
 		t.Errorf("a cancelled call ran or was recorded")
+	}
+}
+
+// TestApprovedButNotAudited: an approved call whose executing record cannot
+// be written does not run, and the requester is told.
+func TestApprovedButNotAudited(t *testing.T) {
+	t.Parallel()
+	fs := &failingStore{}
+	f := setup(t, withStore(func(s audit.Store) audit.Store { fs.Store = s; return fs }))
+	var told *gate.Result
+	f.gate.OnApprovalResolved(func(_ context.Context, _ *audit.Approval, res *gate.Result) { told = res })
+	id := f.requestDelete()
+	fs.failExec.Store(true)
+	res, err := f.gate.Approve(context.Background(), approver(admin), id)
+	if !errors.Is(err, gate.ErrAuditUnavailable) || res != nil {
+		t.Fatalf("Approve = %v, %v", res, err)
+	}
+	var ce *gate.CallError
+	if told == nil || told.Status != gate.StatusFailed || !errors.As(told.Err, &ce) || ce.Class != "audit_unavailable" {
+		t.Fatalf("requester told %+v", told)
+	}
+	if f.invokes.Load() != 0 {
+		t.Errorf("the call ran without its executing record")
+	}
+}
+
+// TestWriteOutlivesCaller: once its executing record is durable a write
+// runs to its end even if the caller's context ends meanwhile, and its
+// real outcome is recorded.
+func TestWriteOutlivesCaller(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := setup(t, withInvoke(func(next gate.Invoker) gate.Invoker {
+		return func(ictx context.Context, op *authing.Operation, args json.RawMessage) (any, error) {
+			cancel() // the caller goes away after the record was written
+			return next(ictx, op, args)
+		}
+	}))
+	res, err := f.gate.Execute(ctx, call(oncall, "update_user", updateDave))
+	if err != nil || res.Status != gate.StatusSucceeded {
+		t.Fatalf("Execute = %v (%v), %v", res.Status, res.Err, err)
+	}
+	if got := phases(f.records()); !equalPhases(got, []audit.Phase{audit.PhaseExecuting, audit.PhaseSucceeded}) {
+		t.Errorf("records %v", got)
 	}
 }

@@ -69,8 +69,9 @@ type Result struct {
 	// Err is the failure of StatusFailed, StatusInvalid or StatusRefused.
 	// Its message is safe to show (it was redacted).
 	Err error `json:"-"`
-	// Decision is the policy decision, when one was made.
-	Decision policy.Decision `json:"decision"`
+	// Decision is the policy decision, when one was made (omitted from
+	// JSON when none was: an invalid call is not a denial).
+	Decision policy.Decision `json:"decision,omitzero"`
 	// Approval is the approval the call created or executed under.
 	Approval *audit.Approval `json:"approval,omitempty"`
 	// Request is the request a dry run would send (body redacted).

@@ -24,6 +24,7 @@ func TestDedupe(t *testing.T) {
 		return call(oncall, "update_user", `{"userId":"dave","nickname":"`+nick+`","options":{"userIdType":"username"}}`)
 	}
 	dry := func(c gate.Call) gate.Call { c.DryRun = true; return c }
+	session := func(c gate.Call, s string) gate.Call { c.Origin.MCPSession = s; return c }
 	tests := []struct {
 		name    string
 		calls   []gate.Call
@@ -36,6 +37,8 @@ func TestDedupe(t *testing.T) {
 		{name: "other key", calls: []gate.Call{keyed(upd("a"), "k1"), keyed(upd("a"), "k2")}, runs: 2, last: gate.StatusSucceeded},
 		{name: "no key", calls: []gate.Call{upd("a"), upd("a")}, runs: 2, last: gate.StatusSucceeded},
 		{name: "other caller same key", calls: []gate.Call{keyed(upd("a"), "k"), keyed(call(admin, "get_user", getBob), "k")}, runs: 1, last: gate.StatusSucceeded},
+		{name: "same request id in another MCP session", calls: []gate.Call{keyed(session(upd("a"), "s1"), "1"), keyed(session(upd("a"), "s2"), "1")}, runs: 2, last: gate.StatusSucceeded},
+		{name: "same request id same MCP session", calls: []gate.Call{keyed(session(upd("a"), "s1"), "1"), keyed(session(upd("a"), "s1"), "1")}, runs: 1, last: gate.StatusDuplicate},
 		{name: "dry run then the real call", calls: []gate.Call{keyed(dry(upd("a")), "k"), keyed(upd("a"), "k")}, runs: 1, last: gate.StatusSucceeded},
 		{name: "after the window", calls: []gate.Call{keyed(upd("a"), "k"), keyed(upd("a"), "k")}, advance: 11 * time.Minute, runs: 2, last: gate.StatusSucceeded},
 	}

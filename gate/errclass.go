@@ -17,7 +17,8 @@ var ErrAuditUnavailable = errors.New("gate: the audit log cannot be written, so 
 type CallError struct {
 	// Class is a stable category: invalid_argument, unauthorized, forbidden,
 	// not_found, conflict, rate_limited, unavailable, unsupported,
-	// bad_answer, canceled or error.
+	// bad_answer, canceled or error; audit_unavailable for an approved call
+	// the gate could not run because the audit log could not be written.
 	Class string
 	// Message is the redacted text.
 	Message string

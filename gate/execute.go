@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seed-afc46a91/authingops/audit"
@@ -12,29 +13,49 @@ import (
 	"github.com/seed-afc46a91/authingops/policy"
 )
 
-// prepared holds what the gate derives once from a call's arguments.
+// prepared holds what the gate derives once from a call's arguments. The
+// redacted form and the secret values are computed on first use: an
+// unaudited read that succeeds needs neither.
 type prepared struct {
-	op       *authing.Operation
-	call     Call
-	hash     string
+	op      *authing.Operation
+	call    Call
+	hash    string
+	targets []string
+
+	g        *Gate
 	redacted json.RawMessage
-	targets  []string
-	// secrets are the raw values the redactor hid in the arguments; they are
-	// scrubbed from every message the gate shows or stores.
-	secrets []string
+	secrets  []string
 }
 
 func (g *Gate) prepare(op *authing.Operation, c Call) *prepared {
 	c.Args = normalizeArgs(c.Args)
-	red := g.redactor.RedactArgs(c.Args)
-	return &prepared{
-		op:       op,
-		call:     c,
-		hash:     audit.ArgsHash(op.Name, c.Args),
-		redacted: red,
-		targets:  audit.TargetIDs(c.Args),
-		secrets:  secretValues(c.Args, red),
+	if kind, _, ok := strings.Cut(c.Caller, ":"); ok && c.Surface == "" {
+		// As the policy does: the surface defaults to the caller id's kind.
+		c.Surface = kind
 	}
+	return &prepared{
+		op:      op,
+		call:    c,
+		hash:    audit.ArgsHash(op.Name, c.Args),
+		targets: audit.TargetIDs(c.Args),
+		g:       g,
+	}
+}
+
+// redactedArgs returns the arguments with secrets replaced by markers.
+func (p *prepared) redactedArgs() json.RawMessage {
+	if p.redacted == nil {
+		p.redacted = p.g.redactor.RedactArgs(p.call.Args)
+		p.secrets = secretValues(p.call.Args, p.redacted)
+	}
+	return p.redacted
+}
+
+// secretValues returns the raw values the redactor hid in the arguments;
+// they are scrubbed from every message the gate shows or stores.
+func (p *prepared) secretValues() []string {
+	p.redactedArgs()
+	return p.secrets
 }
 
 // normalizeArgs makes absent arguments ("", whitespace, null) the empty
@@ -54,7 +75,7 @@ func (g *Gate) record(p *prepared, phase audit.Phase, dec policy.Decision) *audi
 		Phase: phase, Surface: c.Surface, Transport: c.Transport,
 		Caller: c.Caller, CallerName: c.CallerName, Origin: c.Origin,
 		Operation: p.op.Name, Category: p.op.Category, Targets: p.targets,
-		Args: p.redacted, ArgsHash: p.hash, DryRun: c.DryRun,
+		Args: p.redactedArgs(), ArgsHash: p.hash, DryRun: c.DryRun,
 		Decision: dec.Effect.String(), PolicyIDs: dec.PolicyIDs,
 	}
 }
@@ -68,8 +89,15 @@ func (g *Gate) policyRequest(p *prepared, approvals int) policy.Request {
 }
 
 // Execute runs one call through the gate. The returned error is for failures
-// of the gate itself (the audit log cannot be written, the context ended);
-// everything a caller did wrong or Authing answered is in the Result.
+// of the gate itself (the audit log cannot be written, the context ended):
+// then nothing was run. Everything a caller did wrong or Authing answered is
+// in the Result.
+//
+// A context that has ended before the call is audited stops it; once a
+// write's executing record is durable the write runs to its end whatever
+// the context says, so that its outcome is known and recorded. Writes,
+// denials, dry runs of writes, approval requests and duplicates are
+// audited; allowed reads only with Options.AuditReads.
 func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gate: nothing was run: %w", err)
@@ -86,11 +114,12 @@ func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 	if c.DedupeKey == "" {
 		return g.execute(ctx, p)
 	}
-	// The key is scoped to the caller and surface (one caller never sees
-	// another's result); the fingerprint binds the operation, the exact
-	// arguments and the dry-run flag, so a dry run never stands in for the
-	// real call.
-	key := c.Surface + "\x00" + c.Caller + "\x00" + c.DedupeKey
+	// The key is scoped to the caller, surface, transport and MCP session
+	// (one caller never sees another's result, and JSON-RPC request ids
+	// restart with every MCP session); the fingerprint binds the operation,
+	// the exact arguments and the dry-run flag, so a dry run never stands
+	// in for the real call.
+	key := strings.Join([]string{c.Surface, c.Transport, c.Caller, c.Origin.MCPSession, c.DedupeKey}, "\x00")
 	fp := p.hash
 	if c.DryRun {
 		fp += "\x00dry"
@@ -106,7 +135,9 @@ func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
 				e.finish(nil)
 				return nil, err
 			}
-			e.finish(res)
+			// Duplicates get their own copy: the face may change res.
+			first := *res
+			e.finish(&first)
 			return res, nil
 		}
 		res, retry, err := g.duplicate(ctx, p, e)
@@ -152,7 +183,7 @@ func (g *Gate) deny(ctx context.Context, p *prepared, dec policy.Decision) (*Res
 func (g *Gate) dryRun(ctx context.Context, p *prepared, dec policy.Decision) (*Result, error) {
 	wr, err := p.op.Encode(p.call.Args)
 	if err != nil {
-		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.scrub(err.Error(), p.secrets)}}, nil
+		return &Result{Status: StatusInvalid, Operation: p.op, Decision: dec, Err: &ValidationError{Operation: p.op.Name, Problem: g.scrub(err.Error(), p.secretValues())}}, nil
 	}
 	if len(wr.Body) > 0 {
 		wr.Body = g.redactor.RedactArgs(wr.Body)
@@ -184,11 +215,19 @@ func (g *Gate) run(ctx context.Context, p *prepared, dec policy.Decision, appr *
 			return nil, auditFailed(err)
 		}
 	}
+	// Once the executing record is durable a write runs to its end, even if
+	// the caller goes away (a closed HTTP request, a Slack timeout): an
+	// aborted write leaves Authing in an unknown state and the audit log
+	// unable to say what happened. The client bounds the call itself.
+	ictx := ctx
+	if p.op.Write {
+		ictx = context.WithoutCancel(ctx)
+	}
 	start := g.now()
-	val, err := g.invoke(ctx, p.op, p.call.Args)
+	val, err := g.invoke(ictx, p.op, p.call.Args)
 	res := &Result{Status: StatusSucceeded, Operation: p.op, Decision: dec, Value: val, Duration: g.now().Sub(start)}
 	if err != nil {
-		ce := g.callError(err, p.secrets)
+		ce := g.callError(err, p.secretValues())
 		res.Status, res.Err, res.Value, res.RequestID = StatusFailed, ce, nil, ce.RequestID
 	}
 	if appr != nil {

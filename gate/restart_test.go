@@ -28,12 +28,12 @@ func backends() []struct {
 		new  func(t *testing.T) string
 	}{
 		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "a.db") }},
-		{"postgres", newPostgres},
+		{"postgres", func(t *testing.T) string { return newPostgres(t) }},
 	}
 }
 
 // newPostgres creates a schema for the test and returns a DSN selecting it.
-func newPostgres(t *testing.T) string {
+func newPostgres(t testing.TB) string {
 	base := os.Getenv(pgDSNEnv)
 	if base == "" {
 		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", pgDSNEnv)

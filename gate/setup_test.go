@@ -118,7 +118,9 @@ func setup(t testing.TB, cfgs ...func(*config)) *fixture {
 		f.dbPath = filepath.Join(t.TempDir(), "a.db")
 	}
 	redactor := audit.NewRedactor(testKey)
-	f.raw, err = audit.Open(context.Background(), f.dbPath, audit.WithRedactor(redactor))
+	// The store mirrors its records to the fixture's log, so tests see
+	// everything that is logged.
+	f.raw, err = audit.Open(context.Background(), f.dbPath, audit.WithRedactor(redactor), audit.WithLogger(zerolog.New(f.logs)))
 	if err != nil {
 		t.Fatalf("audit.Open: %v", err)
 	}
@@ -153,22 +155,40 @@ func setup(t testing.TB, cfgs ...func(*config)) *fixture {
 	return f
 }
 
+// catalogSchema is built once: the schema of the whole catalog is the
+// expensive part of loading policies.
+var catalogSchema = sync.OnceValues(policy.CatalogSchema)
+
+// starterEngine is shared: an engine is immutable between reloads and safe
+// for concurrent decisions.
+var starterEngine = sync.OnceValues(func() (*policy.Engine, error) {
+	schema, err := catalogSchema()
+	if err != nil {
+		return nil, err
+	}
+	return policy.NewEngine(schema, policy.FromFS(policies.Starter, ".", policies.StarterEntities), policy.Options{})
+})
+
 // newEngine returns an engine over the whole catalog with the starter
 // policies, or with files (and the starter entities).
 func newEngine(t testing.TB, files []policy.File) *policy.Engine {
 	t.Helper()
-	schema, err := policy.CatalogSchema()
+	if files == nil {
+		e, err := starterEngine()
+		if err != nil {
+			t.Fatalf("starter engine: %v", err)
+		}
+		return e
+	}
+	schema, err := catalogSchema()
 	if err != nil {
 		t.Fatalf("CatalogSchema: %v", err)
 	}
-	src := policy.FromFS(policies.Starter, ".", policies.StarterEntities)
-	if files != nil {
-		ents, err := policies.Starter.ReadFile(policies.StarterEntities)
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = policy.FromFiles(files, &policy.File{Name: "entities.yaml", Data: ents})
+	ents, err := policies.Starter.ReadFile(policies.StarterEntities)
+	if err != nil {
+		t.Fatal(err)
 	}
+	src := policy.FromFiles(files, &policy.File{Name: "entities.yaml", Data: ents})
 	e, err := policy.NewEngine(schema, src, policy.Options{})
 	if err != nil {
 		t.Fatalf("NewEngine: %v", err)
@@ -273,6 +293,7 @@ type failingStore struct {
 	audit.Store
 	failAppend  atomic.Bool // Append and CreateApproval fail
 	failOutcome atomic.Bool // appends of succeeded/failed records fail
+	failExec    atomic.Bool // appends of executing records fail
 	appends     atomic.Int64
 }
 
@@ -280,7 +301,8 @@ var errDiskFull = errors.New("disk full (injected)")
 
 func (s *failingStore) Append(ctx context.Context, r *audit.Record) error {
 	s.appends.Add(1)
-	if s.failAppend.Load() || (s.failOutcome.Load() && (r.Phase == audit.PhaseSucceeded || r.Phase == audit.PhaseFailed)) {
+	if s.failAppend.Load() || (s.failOutcome.Load() && (r.Phase == audit.PhaseSucceeded || r.Phase == audit.PhaseFailed)) ||
+		(s.failExec.Load() && r.Phase == audit.PhaseExecuting) {
 		return errDiskFull
 	}
 	return s.Store.Append(ctx, r)

@@ -56,6 +56,9 @@ func TestValidation(t *testing.T) {
 			if res.Decision.PolicyIDs != nil || res.Decision.Reason != "" {
 				t.Errorf("a decision was made for an invalid call: %+v", res.Decision)
 			}
+			if out, _ := json.Marshal(res); strings.Contains(string(out), "decision") {
+				t.Errorf("an invalid call renders a decision: %s", out)
+			}
 		})
 	}
 	t.Cleanup(func() {
