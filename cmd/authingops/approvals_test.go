@@ -25,6 +25,7 @@ func TestApprovalAcrossProcessesOfTheCLI(t *testing.T) {
 	t.Setenv("AUTHING_ACCESS_KEY_SECRET", cr.AccessKeySecret)
 	t.Setenv(secretKeyEnv, "a-test-secret-key-of-at-least-32-characters")
 	t.Setenv(auditDSNEnv, filepath.Join(t.TempDir(), "audit.db"))
+	t.Setenv(callerOverrideEnv, "1")
 
 	out, err := runCLI(t, "call", "--starter", "--caller", "slack:T1/U2", "delete_users_batch", "userIds=5a4d00000000000000000002")
 	if err != nil || !strings.Contains(out, "needs approval") {
@@ -60,5 +61,26 @@ func TestApprovalAcrossProcessesOfTheCLI(t *testing.T) {
 	out, err = runCLI(t, "audit", "verify")
 	if err != nil || !strings.Contains(out, "chain OK") {
 		t.Fatalf("verify: %v\n%s", err, out)
+	}
+}
+
+func TestCallerOverrideNeedsConsent(t *testing.T) {
+	srv, err := authingtest.NewServer(authingtest.Options{Seed: authingtest.SeedDemo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	cr := srv.Credentials()
+	t.Setenv("AUTHING_HOST", cr.Host)
+	t.Setenv("AUTHING_ACCESS_KEY_ID", cr.AccessKeyID)
+	t.Setenv("AUTHING_ACCESS_KEY_SECRET", cr.AccessKeySecret)
+	t.Setenv(auditDSNEnv, filepath.Join(t.TempDir(), "audit.db"))
+	t.Setenv(callerOverrideEnv, "")
+	_, err = runCLI(t, "call", "--starter", "--caller", "cli:alice", "get_access_key_list")
+	if err == nil || !strings.Contains(err.Error(), callerOverrideEnv) {
+		t.Fatalf("acting as another principal without consent: %v", err)
+	}
+	if srv.Calls("get_access_key_list") != 0 {
+		t.Fatal("the call ran")
 	}
 }

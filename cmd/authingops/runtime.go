@@ -75,6 +75,9 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 	if err := applyConfig(f.cmd, f.config); err != nil {
 		return nil, err
 	}
+	if err := f.checkCallerOverride(); err != nil {
+		return nil, err
+	}
 	if v := os.Getenv("AUTHINGOPS_APPROVAL_TTL"); v != "" && !f.cmd.Flags().Changed("approval-ttl") {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -195,6 +198,23 @@ func (f *runtimeFlags) callerFor(cmd *cobra.Command, flagValue string) string {
 		return sandboxCaller
 	}
 	return defaultCaller()
+}
+
+// callerOverrideEnv lets an operator act as another principal from the CLI
+// (to try policies, or to request as a Slack user in tests).
+const callerOverrideEnv = "AUTHINGOPS_ALLOW_CALLER_OVERRIDE"
+
+// checkCallerOverride refuses a --caller other than the OS user's own CLI
+// principal, unless the command runs on the sandbox or the operator set
+// AUTHINGOPS_ALLOW_CALLER_OVERRIDE=1: the CLI must not let one person act
+// in the audit log as another.
+func (f *runtimeFlags) checkCallerOverride() error {
+	fl := f.cmd.Flags().Lookup("caller")
+	if fl == nil || !fl.Changed || fl.Value.String() == defaultCaller() || f.sandbox || os.Getenv(callerOverrideEnv) == "1" {
+		return nil
+	}
+	return fmt.Errorf("--caller %s: the CLI acts as %s (your OS user); set %s=1 to act as another principal (recorded as such in the audit log)",
+		fl.Value.String(), defaultCaller(), callerOverrideEnv)
 }
 
 // defaultCaller is the CLI principal of the user running the command.
