@@ -267,6 +267,9 @@ func highEntropyToken(tok string) bool {
 	if hexOnly {
 		return len(tok) >= 32
 	}
+	if upper == 0 && strings.HasPrefix(tok, "/") && strings.Count(tok, "/") >= 2 {
+		return false // a lower-case URL path such as /api/v3/get-access-key-list
+	}
 	if digit == 0 || lower+upper == 0 {
 		return false
 	}

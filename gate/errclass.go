@@ -3,6 +3,8 @@ package gate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/seed-afc46a91/authingops/authing"
 )
@@ -77,10 +79,32 @@ func ErrorClass(err error) string {
 // callError wraps a client error with its class, a redacted message (the
 // call's secret argument values scrubbed too) and the request id.
 func (g *Gate) callError(err error, secrets []string) *CallError {
-	ce := &CallError{Class: ErrorClass(err), Message: g.scrub(err.Error(), secrets), err: err}
+	ce := &CallError{Class: ErrorClass(err), err: err}
 	var ae *authing.APIError
 	if errors.As(err, &ae) {
+		// Only Authing's own message is free text: the operation name, the
+		// codes and the request id are kept as they are (an operation such as
+		// get_access_key_list would otherwise read as a "key: value" secret).
 		ce.RequestID = ae.RequestID
+		var b strings.Builder
+		fmt.Fprintf(&b, "authing %s: %s (statusCode %d", ae.Operation, g.scrub(ae.Message, secrets), ae.StatusCode)
+		if ae.APICode != 0 {
+			fmt.Fprintf(&b, ", apiCode %d", ae.APICode)
+		}
+		if ae.RequestID != "" {
+			fmt.Fprintf(&b, ", requestId %s", ae.RequestID)
+		}
+		b.WriteString(")")
+		ce.Message = b.String()
+		return ce
 	}
+	msg := err.Error()
+	prefix := ""
+	var arg *authing.ArgumentError
+	if errors.As(err, &arg) && arg.Operation != "" && strings.HasPrefix(msg, "authing "+arg.Operation+": ") {
+		prefix = "authing " + arg.Operation + ": "
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	ce.Message = prefix + g.scrub(msg, secrets)
 	return ce
 }
