@@ -181,8 +181,12 @@ func (b *Bot) approvalBlocks(a *audit.Approval, outcome slack.Block) []slack.Blo
 	if a.Origin.Channel != "" {
 		via += " in <#" + a.Origin.Channel + ">"
 	}
+	title := "Approval needed: " + a.Operation
+	if outcome != nil {
+		title = "Approval " + string(a.State) + ": " + a.Operation
+	}
 	blocks := []slack.Block{
-		header("Approval needed: " + a.Operation),
+		header(title),
 		fieldsSection([]string{
 			"*Operation*\n`" + a.Operation + "` (" + kind + ")",
 			"*Requested by*\n" + who(a.Requester) + " via " + via,

@@ -54,6 +54,8 @@ type envOptions struct {
 	// clientTimeout bounds each Authing attempt (default 30 s, so that a
 	// 10 s injected latency is not a timeout).
 	clientTimeout time.Duration
+	// clock replaces the gate's clock (approval expiry).
+	clock func() time.Time
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -91,7 +93,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.gate, err = gate.New(gate.Options{Client: e.client, Policy: eng, Store: e.store, SecretKey: []byte(strings.Repeat("k", 32))}); err != nil {
+	if e.gate, err = gate.New(gate.Options{Client: e.client, Policy: eng, Store: e.store, SecretKey: []byte(strings.Repeat("k", 32)), Clock: o.clock}); err != nil {
 		t.Fatal(err)
 	}
 	api := slack.New(fakeBotToken, slack.OptionAPIURL(e.slack.apiURL()))

@@ -97,6 +97,11 @@ func token(r *http.Request) string {
 	return r.PostFormValue("token")
 }
 
+// unescape undoes the HTML escaping encoding/json applies to < > &.
+func unescape(s string) string {
+	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(s)
+}
+
 func writeSlackJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
@@ -110,7 +115,7 @@ func (f *fakeSlack) postMessage(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.seq++
-	m := &fakeMessage{Channel: r.PostFormValue("channel"), TS: fmt.Sprintf("1700000000.%06d", f.seq), Text: r.PostFormValue("text"), Blocks: r.PostFormValue("blocks")}
+	m := &fakeMessage{Channel: r.PostFormValue("channel"), TS: fmt.Sprintf("1700000000.%06d", f.seq), Text: r.PostFormValue("text"), Blocks: unescape(r.PostFormValue("blocks"))}
 	f.messages = append(f.messages, m)
 	f.notify()
 	writeSlackJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS})
@@ -126,7 +131,7 @@ func (f *fakeSlack) update(w http.ResponseWriter, r *http.Request) {
 	ch, ts := r.PostFormValue("channel"), r.PostFormValue("ts")
 	for _, m := range f.messages {
 		if m.Channel == ch && m.TS == ts {
-			m.Text, m.Blocks = r.PostFormValue("text"), r.PostFormValue("blocks")
+			m.Text, m.Blocks = r.PostFormValue("text"), unescape(r.PostFormValue("blocks"))
 			m.Updates++
 			f.notify()
 			writeSlackJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": m.Text})
