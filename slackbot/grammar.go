@@ -125,6 +125,10 @@ func parseRun(words []string) (*Command, error) {
 		if strings.HasPrefix(w, "--") || strings.HasPrefix(w, "\u2014") {
 			return nil, &UsageError{Operation: op, Problem: fmt.Sprintf("unknown flag %q (the only flag is --dry-run)", truncate(w, 40))}
 		}
+		if k, _, ok := strings.Cut(w, "="); !ok || k == "" {
+			// Not repeated: a stray word may be a mistyped secret.
+			return nil, &UsageError{Operation: op, Problem: "every argument must be key=value (quote values with spaces: name=\"Ada Lovelace\")"}
+		}
 		kv = append(kv, w)
 	}
 	args, err := kvargs.Build(op, kv)

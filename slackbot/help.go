@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -99,17 +100,24 @@ func example(op *authing.Operation) string {
 	parts := []string{op.Name}
 	for _, p := range op.Params {
 		if p.Required {
-			parts = append(parts, p.Name+"="+placeholder(p))
+			parts = append(parts, p.Name+"="+placeholder(op, p))
 		}
 	}
 	if len(parts) == 1 && len(op.Params) > 0 {
-		parts = append(parts, op.Params[0].Name+"="+placeholder(op.Params[0]))
+		parts = append(parts, op.Params[0].Name+"="+placeholder(op, op.Params[0]))
 	}
 	return strings.Join(parts, " ")
 }
 
-func placeholder(p authing.Param) string {
-	switch p.Type {
+func placeholder(op *authing.Operation, p authing.Param) string {
+	typ, enum := paramSchema(op, p.Name)
+	if len(enum) > 0 {
+		return enum[0]
+	}
+	if p.Type != "" {
+		typ = p.Type
+	}
+	switch typ {
 	case "integer", "number":
 		return "10"
 	case "boolean":
@@ -151,4 +159,32 @@ func suggestTopic(topic string) []string {
 		}
 	}
 	return append(out, kvargs.Suggest(topic, 5)...)
+}
+
+// paramSchema returns the JSON type and allowed values of a top-level
+// field, following $ref and taking the first anyOf branch.
+func paramSchema(op *authing.Operation, name string) (typ string, enum []string) {
+	type node struct {
+		Ref   string   `json:"$ref"`
+		Type  string   `json:"type"`
+		Enum  []string `json:"enum"`
+		AnyOf []node   `json:"anyOf"`
+	}
+	var root struct {
+		Properties map[string]node `json:"properties"`
+		Defs       map[string]node `json:"$defs"`
+	}
+	if json.Unmarshal(op.InputSchema, &root) != nil {
+		return "", nil
+	}
+	n := root.Properties[name]
+	for i := 0; i < 5; i++ {
+		switch {
+		case n.Ref != "":
+			n = root.Defs[strings.TrimPrefix(n.Ref, "#/$defs/")]
+		case n.Type == "" && len(n.AnyOf) > 0:
+			n = n.AnyOf[0]
+		}
+	}
+	return n.Type, n.Enum
 }
