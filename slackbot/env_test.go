@@ -262,3 +262,12 @@ func msgText(m slack.Msg) string {
 	_ = enc.Encode(m)
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(b.String())
 }
+
+// urlValue reads one field of a form body.
+func urlValue(body, key string) (string, error) {
+	v, err := url.ParseQuery(body)
+	if err != nil {
+		return "", err
+	}
+	return v.Get(key), nil
+}

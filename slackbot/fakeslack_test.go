@@ -166,7 +166,7 @@ func (f *fakeSlack) connectionsOpen(w http.ResponseWriter, r *http.Request) {
 	writeSlackJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 }
 
-var upgrader = websocket.Upgrader{}
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 // websocket serves one Socket Mode connection: hello, pings, and the acks
 // it reads.
@@ -230,7 +230,7 @@ func (f *fakeSlack) sendEnvelope(typ, envelopeID string, payload any) {
 // how long anything took.
 func (f *fakeSlack) wait(cond func() bool) {
 	f.t.Helper()
-	deadline := time.NewTimer(time.Minute)
+	deadline := time.NewTimer(waitLimit)
 	defer deadline.Stop()
 	for {
 		f.mu.Lock()
@@ -320,3 +320,6 @@ func (f *fakeSlack) ackFor(envelopeID string) socketAck {
 	})
 	return out
 }
+
+// waitLimit ends a broken test; nothing asserts on durations.
+var waitLimit = time.Minute
