@@ -36,7 +36,7 @@ const approvalsChannel = "CAPPROVALS"
 // starter policies (or others), the gate, the bot on an httptest server,
 // and a fake Slack.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	slack   *fakeSlack
 	sandbox *authingtest.Server
 	client  *authing.Client
@@ -58,7 +58,7 @@ type envOptions struct {
 	clock func() time.Time
 }
 
-func newEnv(t *testing.T, o envOptions) *env {
+func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, slack: newFakeSlack(t)}

@@ -37,7 +37,7 @@ type fakeResponse struct {
 // fakeSlack is a stateful Slack on httptest: chat.postMessage, chat.update,
 // response_url hooks, apps.connections.open and a Socket Mode WebSocket.
 type fakeSlack struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -56,7 +56,7 @@ type socketAck struct {
 	Payload    json.RawMessage `json:"payload"`
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	f := &fakeSlack{t: t, changed: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/chat.postMessage", f.postMessage)
