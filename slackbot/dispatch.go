@@ -82,6 +82,8 @@ func (b *Bot) deferred(responseURL, working string, fn func(ctx context.Context)
 			return
 		}
 		h.mu.Unlock()
+		// Replace the "working…" message the command produced.
+		msg.ReplaceOriginal = true
 		if err := b.respond(ctx, responseURL, msg); err != nil {
 			b.log.Error().Err(err).Msg("slackbot: cannot deliver a result to response_url")
 		}

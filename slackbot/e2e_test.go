@@ -112,7 +112,7 @@ func TestSlowUpstreamAcknowledgedAtOnce(t *testing.T) {
 		t.Fatalf("%d results delivered before Authing answered", n)
 	}
 	res := e.slack.waitResponse(hook, 1)
-	if got := msgText(res.Msg); !strings.Contains(got, "Alice Admin") {
+	if got := msgText(res.Msg); !strings.Contains(got, "Alice Admin") || !res.Msg.ReplaceOriginal {
 		t.Fatalf("delayed result = %s", got)
 	}
 }
