@@ -137,7 +137,8 @@ func (b *Bot) tellRequester(ctx context.Context, a *audit.Approval, res *gate.Re
 			blocks = append(blocks, msg.Blocks.BlockSet...)
 		}
 	}
-	if _, _, err := b.cfg.API.PostMessageContext(ctx, user, slack.MsgOptionText("Approval "+string(a.State)+": "+a.Operation, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	msg := blocksMsg("Approval "+string(a.State)+": "+a.Operation, blocks...)
+	if _, _, err := b.cfg.API.PostMessageContext(ctx, user, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks.BlockSet...)); err != nil {
 		b.log.Error().Err(err).Str("approval", a.ID).Msg("slackbot: cannot tell the requester")
 	}
 }
@@ -255,17 +256,18 @@ func (b *Bot) HandleInteraction(_ context.Context, cb slack.InteractionCallback,
 		}
 		b.msgs.learn(act.Value, channel, ts)
 	}
-	who := approver(id, transport, channel, cb.TriggerID)
+	actor := approver(id, transport, channel, cb.TriggerID)
 	approvalID, approve, responseURL := act.Value, act.ActionID == ActionApprove, cb.ResponseURL
+	fromList := cb.Container.IsEphemeral
 	b.background(func(ctx context.Context) {
 		var (
 			res *gate.Result
 			err error
 		)
 		if approve {
-			res, err = b.gate.Approve(ctx, who, approvalID)
+			res, err = b.gate.Approve(ctx, actor, approvalID)
 		} else {
-			res, err = b.gate.Deny(ctx, who, approvalID, "denied in Slack by "+who.Caller)
+			res, err = b.gate.Deny(ctx, actor, approvalID, "denied in Slack by "+actor.Caller)
 		}
 		var msg *slack.Msg
 		switch {
@@ -275,8 +277,12 @@ func (b *Bot) HandleInteraction(_ context.Context, cb slack.InteractionCallback,
 			msg = refusedMsg(res)
 		case res.Status == gate.StatusPendingApproval:
 			msg = textMsg(":ballot_box_with_check: Your approval is recorded; the policy needs another admin's too.")
+		case fromList && res.Approval != nil:
+			// Clicked in the ephemeral /authing approvals list, which the
+			// channel message update does not reach.
+			msg = textMsg(outcomeLine(res.Approval, res))
 		default:
-			return // the message update tells everyone
+			return // the approval message update tells everyone
 		}
 		msg.ReplaceOriginal = false
 		if err := b.respond(ctx, responseURL, msg); err != nil {

@@ -231,3 +231,29 @@ func TestApprovalExpired(t *testing.T) {
 		t.Errorf("fresh message = %s", fresh.Blocks)
 	}
 }
+
+// A click in the ephemeral /authing approvals list decides the approval,
+// updates the channel message, and answers the clicker in place.
+func TestApproveFromApprovalsList(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	erin := e.userID("erin")
+	e.command("U2", `delete_users_batch userIds='["`+erin+`"]'`)
+	id := e.pendingID()
+	posted := e.approvalMessage(1)
+	ack, hook := e.command("U1", "approvals")
+	if got := msgText(e.result(ack, hook)); !strings.Contains(got, id) {
+		t.Fatalf("approvals list = %s", got)
+	}
+	h := "list-click"
+	body := e.clickPayloadFrom("U1", ActionApprove, id, fakeMessage{Channel: "COPS", TS: "1700000009.000001"}, h, true)
+	if status, out := e.signedPost(PathInteractions, body); status != 200 {
+		t.Fatalf("click: HTTP %d %s", status, out)
+	}
+	if got := msgText(e.slack.waitResponse(h, 1).Msg); !strings.Contains(got, "Approved") {
+		t.Errorf("clicker's answer = %s", got)
+	}
+	if done := e.waitUpdated(posted); !strings.Contains(done.Blocks, "Approved") {
+		t.Errorf("channel message = %s", done.Blocks)
+	}
+}

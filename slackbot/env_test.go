@@ -175,6 +175,12 @@ func (e *env) result(ack slack.Msg, hook string) slack.Msg {
 // clickPayload is the interaction Slack sends when user clicks action on
 // the approval message m.
 func (e *env) clickPayload(user, action, approvalID string, m fakeMessage, hook string) string {
+	return e.clickPayloadFrom(user, action, approvalID, m, hook, false)
+}
+
+// clickPayloadFrom is clickPayload, from an ephemeral message when
+// ephemeral is set (the /authing approvals list).
+func (e *env) clickPayloadFrom(user, action, approvalID string, m fakeMessage, hook string, ephemeral bool) string {
 	cb := map[string]any{
 		"type":         "block_actions",
 		"team":         map[string]any{"id": "T1", "domain": "acme"},
@@ -182,7 +188,7 @@ func (e *env) clickPayload(user, action, approvalID string, m fakeMessage, hook 
 		"api_app_id":   "A1",
 		"trigger_id":   fmt.Sprintf("click-%d", e.n.Add(1)),
 		"response_url": e.slack.hookURL(hook),
-		"container":    map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel},
+		"container":    map[string]any{"type": "message", "message_ts": m.TS, "channel_id": m.Channel, "is_ephemeral": ephemeral},
 		"channel":      map[string]any{"id": m.Channel, "name": "approvals"},
 		"message":      map[string]any{"ts": m.TS, "type": "message"},
 		"actions": []any{map[string]any{
