@@ -144,12 +144,14 @@ type Identity struct {
 	Name string
 }
 
-// Caller is the policy principal: slack:<team>/<user>, or
-// slack:<enterprise>/<team>/<user> in an Enterprise Grid org. It is built
-// from Slack's ids only: user names can be changed by their owner.
+// Caller is the policy principal, built from Slack's ids only (user names
+// can be changed by their owner): slack:<team>/<user>, or in an Enterprise
+// Grid org slack:<enterprise>/<user> — Grid user ids are org-wide, so one
+// binding covers every workspace of the org (the workspace is still
+// recorded as the origin's team).
 func (id Identity) Caller() string {
 	if id.Enterprise != "" {
-		return "slack:" + id.Enterprise + "/" + id.Team + "/" + id.User
+		return "slack:" + id.Enterprise + "/" + id.User
 	}
 	return "slack:" + id.Team + "/" + id.User
 }
