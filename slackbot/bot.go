@@ -75,8 +75,10 @@ type Bot struct {
 	msgs    *messageTracker
 	bg      context.Context
 	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	closing sync.Once
+
+	mu      sync.Mutex // guards running and idle
+	running int
+	idle    chan struct{} // closed when running drops to 0
 }
 
 // New returns a Bot and registers it with the gate to post approval
@@ -109,30 +111,57 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	return b, nil
 }
 
-// Shutdown waits for background work (calls still running, deliveries) to
-// finish until ctx ends, then cancels what remains and waits for it.
+// Shutdown waits for background work (calls still running, deliveries,
+// approval messages) to finish until ctx ends, then cancels what remains
+// and waits for it to notice.
 func (b *Bot) Shutdown(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-b.whenIdle():
 	case <-ctx.Done():
 		b.cancel()
-		<-done
+		<-b.whenIdle()
 	}
-	b.closing.Do(b.cancel)
+	b.cancel()
 }
 
 // background runs fn on its own goroutine with the bot's context, bounded
-// by CallTimeout; Shutdown waits for it.
+// by CallTimeout; Shutdown waits for it. Unlike a WaitGroup, the counter
+// may rise from zero while Shutdown waits (an approval expiring meanwhile).
 func (b *Bot) background(fn func(ctx context.Context)) {
-	b.wg.Add(1)
+	b.mu.Lock()
+	b.running++
+	b.mu.Unlock()
 	go func() {
-		defer b.wg.Done()
+		defer b.finished()
 		ctx, cancel := context.WithTimeout(b.bg, b.cfg.CallTimeout)
 		defer cancel()
 		fn(ctx)
 	}()
+}
+
+func (b *Bot) finished() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.running--
+	if b.running == 0 && b.idle != nil {
+		close(b.idle)
+		b.idle = nil
+	}
+}
+
+// whenIdle returns a channel closed once no background work runs.
+func (b *Bot) whenIdle() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.running == 0 {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	if b.idle == nil {
+		b.idle = make(chan struct{})
+	}
+	return b.idle
 }
 
 // Identity is who a Slack request comes from.

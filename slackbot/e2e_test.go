@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed-afc46a91/authingops/audit"
 	"github.com/seed-afc46a91/authingops/authing/authingtest"
@@ -145,5 +146,21 @@ func TestAuditAndApprovalsCommands(t *testing.T) {
 	if got := msgText(e.result(ack, hook)); !strings.Contains(got, "since") {
 		t.Errorf("bad audit filter answer = %s", got)
 	}
-	_ = context.Background()
+}
+
+// Shutdown lets a call in flight finish and deliver its result.
+func TestShutdownFinishesInFlightCalls(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{ackWait: time.Millisecond})
+	if _, err := e.sandbox.Faults().Add(authingtest.Fault{Kind: authingtest.FaultLatency, Operation: "list_users", LatencyMS: 300}); err != nil {
+		t.Fatal(err)
+	}
+	ack, hook := e.command("U3", "list_users")
+	if !strings.Contains(msgText(ack), "Running") {
+		t.Fatalf("ack = %s", msgText(ack))
+	}
+	e.bot.Shutdown(context.Background())
+	if got := e.slack.responsesTo(hook); len(got) != 1 || !strings.Contains(msgText(got[0].Msg), "Alice Admin") {
+		t.Fatalf("after Shutdown, %d results delivered", len(got))
+	}
 }
