@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -249,11 +250,11 @@ func (b *Bot) HandleInteraction(_ context.Context, cb slack.InteractionCallback,
 	if channel == "" {
 		channel = cb.Channel.ID
 	}
+	ts := cb.Container.MessageTs
+	if ts == "" {
+		ts = cb.Message.Timestamp
+	}
 	if !cb.Container.IsEphemeral {
-		ts := cb.Container.MessageTs
-		if ts == "" {
-			ts = cb.Message.Timestamp
-		}
 		b.msgs.learn(act.Value, channel, ts)
 	}
 	actor := approver(id, transport, channel, cb.TriggerID)
@@ -275,6 +276,12 @@ func (b *Bot) HandleInteraction(_ context.Context, cb slack.InteractionCallback,
 			msg = b.gateFailureMsg(ctx, "approval "+approvalID, err)
 		case res.Status == gate.StatusRefused:
 			msg = refusedMsg(res)
+			var re *gate.RefusedError
+			if errors.As(res.Err, &re) && re.Class == "approval_closed" && !fromList {
+				// Decided elsewhere (MCP, CLI, a replica without Slack):
+				// bring the message up to date.
+				b.refreshMessage(ctx, approvalID, channel, ts)
+			}
 		case res.Status == gate.StatusPendingApproval:
 			msg = textMsg(":ballot_box_with_check: Your approval is recorded; the policy needs another admin's too.")
 		case fromList && res.Approval != nil:
@@ -290,4 +297,21 @@ func (b *Bot) HandleInteraction(_ context.Context, cb slack.InteractionCallback,
 		}
 	})
 	return true
+}
+
+// refreshMessage rewrites an approval message with the approval's current
+// state, read from the audit store.
+func (b *Bot) refreshMessage(ctx context.Context, id, channel, ts string) {
+	st, err := b.gate.Status(ctx, id)
+	if err != nil || channel == "" || ts == "" {
+		return
+	}
+	res := &gate.Result{Status: gate.StatusSucceeded}
+	if st.Outcome != nil && st.Outcome.Phase == audit.PhaseFailed {
+		res = &gate.Result{Status: gate.StatusFailed, Err: &gate.CallError{Class: st.Outcome.ErrorClass, Message: st.Outcome.ErrorMessage}}
+	}
+	blocks := b.approvalBlocks(st.Approval, section(outcomeLine(st.Approval, res)))
+	if _, _, _, err := b.cfg.API.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText("Approval "+string(st.Approval.State), false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		b.log.Error().Err(err).Str("approval", id).Msg("slackbot: cannot refresh the approval message")
+	}
 }

@@ -191,6 +191,29 @@ when { context.approvals >= 1 };
 	}
 }
 
+// A message whose approval was decided elsewhere (by the CLI, on a replica
+// that did not post it) is brought up to date by the next click on it.
+func TestStaleMessageRefreshedOnClick(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	erin := e.userID("erin")
+	e.command("U2", `delete_users_batch userIds='["`+erin+`"]'`)
+	id := e.pendingID()
+	m := e.approvalMessage(1)
+	e.bot.msgs.take(context.Background(), id) // as if another process had posted it
+	res, err := e.gate.Approve(context.Background(), gate.Approver{Caller: "cli:alice", Surface: audit.SurfaceCLI, Transport: "cli"}, id)
+	if err != nil || res.Status != gate.StatusSucceeded {
+		t.Fatalf("Approve = %+v, %v", res, err)
+	}
+	h := e.click("U1", ActionApprove, id, m)
+	if got := msgText(e.slack.waitResponse(h, 1).Msg); !strings.Contains(got, "already decided") {
+		t.Errorf("clicker's answer = %s", got)
+	}
+	if got := e.waitUpdated(m); !strings.Contains(got.Blocks, "Approved") || !strings.Contains(got.Blocks, "cli:alice") || strings.Contains(got.Blocks, ActionApprove) {
+		t.Errorf("refreshed message = %s", got.Blocks)
+	}
+}
+
 // An approval that expires is marked so; without a known message (another
 // replica posted it, or a restart) a fresh message says so.
 func TestApprovalExpired(t *testing.T) {
