@@ -2,8 +2,8 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 

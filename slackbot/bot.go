@@ -68,13 +68,13 @@ type Config struct {
 // Bot serves the slash command and the approval buttons. Make one with New
 // and stop it with Shutdown.
 type Bot struct {
-	cfg     Config
-	gate    *gate.Gate
-	log     zerolog.Logger
-	now     func() time.Time
-	msgs    *messageTracker
-	bg      context.Context
-	cancel  context.CancelFunc
+	cfg    Config
+	gate   *gate.Gate
+	log    zerolog.Logger
+	now    func() time.Time
+	msgs   *messageTracker
+	bg     context.Context
+	cancel context.CancelFunc
 
 	mu      sync.Mutex // guards running and idle
 	running int
