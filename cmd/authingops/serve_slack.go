@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -25,8 +26,30 @@ const (
 )
 
 func init() {
-	f := &slackFlags{getenv: os.Getenv}
-	serveMounts = append(serveMounts, serveMount{name: "slack", flags: f.register, mount: f.mount})
+	serveMounts = append(serveMounts, serveMount{
+		name: "slack",
+		flags: func(cmd *cobra.Command) {
+			f := &slackFlags{getenv: os.Getenv}
+			f.register(cmd)
+			registeredSlack.Lock()
+			registeredSlack.f = f
+			registeredSlack.Unlock()
+		},
+		mount: func(ctx context.Context, mux *http.ServeMux, rt *runtime) (func(), error) {
+			registeredSlack.Lock()
+			f := registeredSlack.f
+			registeredSlack.Unlock()
+			return f.mount(ctx, mux, rt)
+		},
+	})
+}
+
+// registeredSlack holds the flags of the serve command built last: each
+// command gets its own, so building several (tests) does not race on
+// flag defaults, and a process runs one serve command.
+var registeredSlack struct {
+	sync.Mutex
+	f *slackFlags
 }
 
 // slackFlags are the serve command's Slack settings.
