@@ -21,7 +21,8 @@ import (
 // HTTP request or a Socket Mode envelope). The message it returns is the
 // acknowledgement: the result itself when it is ready within AckWait,
 // "working…" otherwise, in which case the result follows on the command's
-// response_url. It never blocks on Authing.
+// response_url. It never blocks on Authing. ctx is the request's; the work
+// itself runs on the bot's own context, since it outlives the request.
 func (b *Bot) HandleCommand(ctx context.Context, sc slack.SlashCommand, transport string) *slack.Msg {
 	id := Identity{Enterprise: sc.EnterpriseID, Team: sc.TeamID, User: sc.UserID, Name: sc.UserName}
 	if id.Team == "" || id.User == "" {
