@@ -72,13 +72,15 @@ type runtime struct {
 
 // open builds the runtime. On error everything opened so far is closed.
 func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
-	if err := applyConfig(f.cmd, f.config); err != nil {
-		return nil, err
+	if f.cmd != nil { // nil when built by a test without flags
+		if err := applyConfig(f.cmd, f.config); err != nil {
+			return nil, err
+		}
+		if err := f.checkCallerOverride(); err != nil {
+			return nil, err
+		}
 	}
-	if err := f.checkCallerOverride(); err != nil {
-		return nil, err
-	}
-	if v := os.Getenv("AUTHINGOPS_APPROVAL_TTL"); v != "" && !f.cmd.Flags().Changed("approval-ttl") {
+	if v := os.Getenv("AUTHINGOPS_APPROVAL_TTL"); v != "" && (f.cmd == nil || !f.cmd.Flags().Changed("approval-ttl")) {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
 			return nil, fmt.Errorf("AUTHINGOPS_APPROVAL_TTL: want a duration such as 30m, got %q", v)
