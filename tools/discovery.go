@@ -28,7 +28,7 @@ func searchTool() mcp.Tool {
 
 func describeTool() mcp.Tool {
 	t := mcp.NewToolWithRawSchema(ToolDescribeOperation,
-		"Full input schema and rules of one operation.",
+		"Full input schema, with field descriptions, and rules of one operation.",
 		json.RawMessage(`{"type":"object","properties":{"operation":{"type":"string"}},"required":["operation"],"additionalProperties":false}`))
 	t.Annotations = localAnnotations("Describe an operation")
 	return t
@@ -180,7 +180,12 @@ func (s *Server) describeOperation(ctx context.Context, req mcp.CallToolRequest)
 		"description": descriptionFor(op, pageMax), "annotations": annotationsFor(op),
 		"input_schema": op.InputSchema,
 	}
-	text := fmt.Sprintf("%s (%s, %s %s): %s\nCall it with call_operation {\"operation\":%q,\"arguments\":{...}}", op.Name, kind(op), op.Method, op.Path, descriptionFor(op, pageMax), op.Name)
+	text := fmt.Sprintf("%s (%s, %s %s): %s\n", op.Name, kind(op), op.Method, op.Path, descriptionFor(op, pageMax))
+	if s.exposure.Discovery {
+		text += fmt.Sprintf("Call it with call_operation {\"operation\":%q,\"arguments\":{...}}", op.Name)
+	} else {
+		text += "Call the " + op.Name + " tool"
+	}
 	if op.Write {
 		text += "; add \"dry_run\": true to preview"
 	}

@@ -166,3 +166,15 @@ func skipShort(t *testing.T) {
 		t.Skip("short mode")
 	}
 }
+
+// newFixtureSharing is another MCP server for caller over the same gate.
+func newFixtureSharing(t testing.TB, f *fixture, caller string) *fixture {
+	t.Helper()
+	srv, err := New(Options{Gate: f.gate, Policy: f.policy, Caller: Caller{ID: caller, Transport: "stdio"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := *f
+	g.srv = srv
+	return &g
+}

@@ -46,19 +46,21 @@ func (s *Server) operationTools() ([]server.ServerTool, error) {
 	return out, nil
 }
 
-// localTools are the server's own tools for the exposure mode: the
-// discovery trio in discovery mode, and always approval_status and
+// localTools are the server's own tools for the exposure mode:
+// search_operations and call_operation in discovery mode, and always
+// describe_operation (the full schema with Authing's field descriptions,
+// which the compact tool schemas leave out), approval_status and
 // audit_query.
 func (s *Server) localTools() []server.ServerTool {
 	var out []server.ServerTool
 	if s.exposure.Discovery {
 		out = append(out,
 			server.ServerTool{Tool: searchTool(), Handler: s.searchOperations},
-			server.ServerTool{Tool: describeTool(), Handler: s.describeOperation},
 			server.ServerTool{Tool: callTool(s.exposure.ReadOnly), Handler: s.callOperation},
 		)
 	}
 	return append(out,
+		server.ServerTool{Tool: describeTool(), Handler: s.describeOperation},
 		server.ServerTool{Tool: approvalStatusTool(), Handler: s.approvalStatus},
 		server.ServerTool{Tool: auditQueryTool(), Handler: s.auditQuery},
 	)

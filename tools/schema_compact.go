@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/seed-afc46a91/authingops/authing"
@@ -22,7 +23,7 @@ import (
 
 // maxTopDescription is the longest top-level property description kept in a
 // compact schema, in characters.
-const maxTopDescription = 24
+const maxTopDescription = 0
 
 // Argument names the server adds to operation tools. No catalog operation
 // uses them.
@@ -32,8 +33,8 @@ const (
 )
 
 var (
-	dryRunProperty  = map[string]any{"type": "boolean", "description": "preview the request; send nothing"}
-	confirmProperty = map[string]any{"type": "boolean", "description": "the user confirmed this destructive call"}
+	dryRunProperty  = map[string]any{"type": "boolean"}
+	confirmProperty = map[string]any{"type": "boolean"}
 )
 
 // compactSchema returns the published input schema of op's tool and the
@@ -67,6 +68,7 @@ func compactSchema(op *authing.Operation) (json.RawMessage, int, error) {
 			stripDescriptions(d)
 		}
 	}
+	inlineSingleUseDefs(root)
 	if op.Write {
 		props[argDryRun] = dryRunProperty
 	}
@@ -81,6 +83,83 @@ func compactSchema(op *authing.Operation) (json.RawMessage, int, error) {
 		return nil, 0, fmt.Errorf("schema of %s: %w", op.Name, err)
 	}
 	return out, pageMax, nil
+}
+
+// inlineSingleUseDefs replaces each $ref to a definition used exactly once
+// (and not by itself) with the definition, and drops it from $defs: the
+// same constraints in fewer tokens.
+func inlineSingleUseDefs(root map[string]any) {
+	defs, ok := root["$defs"].(map[string]any)
+	if !ok {
+		return
+	}
+	for changed := true; changed; {
+		changed = false
+		counts := map[string]int{}
+		countRefs(root, counts)
+		for name, def := range defs {
+			if counts[name] != 1 || refersTo(def, name) {
+				continue
+			}
+			if replaceRef(root, "#/$defs/"+name, def) {
+				delete(defs, name)
+				changed = true
+			}
+		}
+	}
+	if len(defs) == 0 {
+		delete(root, "$defs")
+	}
+}
+
+func countRefs(v any, counts map[string]int) {
+	switch t := v.(type) {
+	case map[string]any:
+		if ref, ok := t["$ref"].(string); ok {
+			counts[strings.TrimPrefix(ref, "#/$defs/")]++
+		}
+		for _, x := range t {
+			countRefs(x, counts)
+		}
+	case []any:
+		for _, x := range t {
+			countRefs(x, counts)
+		}
+	}
+}
+
+func refersTo(v any, name string) bool {
+	counts := map[string]int{}
+	countRefs(v, counts)
+	return counts[name] > 0
+}
+
+// replaceRef replaces the node {"$ref": ref} (a node with no other keyword)
+// under v with def. It reports whether it did.
+func replaceRef(v any, ref string, def any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if m, ok := x.(map[string]any); ok && len(m) == 1 && m["$ref"] == ref {
+				t[k] = def
+				return true
+			}
+			if replaceRef(x, ref, def) {
+				return true
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if m, ok := x.(map[string]any); ok && len(m) == 1 && m["$ref"] == ref {
+				t[i] = def
+				return true
+			}
+			if replaceRef(x, ref, def) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pageLimit finds the maximum of a "limit" or "pageSize" property anywhere

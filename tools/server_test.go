@@ -34,7 +34,7 @@ func TestToolListFollowsPolicyAndExposure(t *testing.T) {
 		dontWant []string
 	}{
 		{name: "default toolsets, starter assistant",
-			want:     []string{"list_users", "get_user", "create_user", "assign_role", "list_roles", "list_groups", "approval_status", "audit_query"},
+			want:     []string{"list_users", "get_user", "create_user", "assign_role", "list_roles", "list_groups", "approval_status", "audit_query", "describe_operation"},
 			dontWant: []string{"delete_users_batch", "update_user", "list_applications", "search_operations", "call_operation"}},
 		{name: "read-only wins over tools",
 			fo:       fixtureOpts{exposure: Exposure{ReadOnly: true, Tools: []string{"create_user", "list_*"}}},
