@@ -58,6 +58,9 @@ type runtime struct {
 	store   audit.Store
 	policy  *policy.Engine
 	gate    *gate.Gate
+	// secret is the deployment's secret key (nil without one); faces derive
+	// their own keys from it with derive.
+	secret []byte
 }
 
 // open builds the runtime. On error everything opened so far is closed.
@@ -111,6 +114,7 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", audit.DescribeDSN(f.auditDSN), err)
 	}
+	rt.secret = key
 	rt.gate, err = gate.New(gate.Options{
 		Client: rt.client, Policy: rt.policy, Store: rt.store, Redactor: redactor,
 		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log,
