@@ -78,6 +78,7 @@ func TestTokenBudgets(t *testing.T) {
 				total += tokens(modelView(t, tool))
 			}
 			per := total / len(tools)
+			dumpToolList(t, tt.name, tools)
 			t.Logf("%s: %d tools, ~%d tokens, ~%d per tool", tt.name, len(tools), total, per)
 			if tt.maxTotal > 0 && total > tt.maxTotal {
 				t.Errorf("%s: ~%d tokens, budget %d", tt.name, total, tt.maxTotal)
@@ -86,6 +87,27 @@ func TestTokenBudgets(t *testing.T) {
 				t.Errorf("%s: ~%d tokens per tool, budget %d", tt.name, per, tt.maxPerTool)
 			}
 		})
+	}
+}
+
+// dumpToolList writes the model's view of a tool list to $TOOLS_DUMP_DIR,
+// for testdata/e2e/tokens.mjs to count with a real tokenizer.
+func dumpToolList(t *testing.T, mode string, tools []mcp.Tool) {
+	dir := os.Getenv("TOOLS_DUMP_DIR")
+	if dir == "" {
+		return
+	}
+	views := make([]json.RawMessage, 0, len(tools))
+	for _, tool := range tools {
+		views = append(views, modelView(t, tool))
+	}
+	b, err := json.Marshal(views)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.NewReplacer(" ", "-", ",", "").Replace(mode) + ".json"
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

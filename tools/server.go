@@ -89,6 +89,7 @@ func New(opts Options) (*Server, error) {
 		server.WithTitle("authingops: Authing management behind policy, approval and audit"),
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
+		server.WithLogging(),
 		server.WithInputSchemaValidation(),
 		server.WithStrictInputSchemaDefault(),
 		server.WithToolFilter(s.filterTools),
