@@ -21,10 +21,15 @@ import (
 	"github.com/seed-afc46a91/authingops/gate"
 )
 
-// Options configure a Server. Gate is required.
+// Options configure a Server. Gate is required unless Deferred is set.
 type Options struct {
 	// Gate runs every call.
 	Gate *gate.Gate
+	// Deferred lets the server answer initialize (and ping) before the gate
+	// exists: Gate and Policy come later through Provide, and tool requests
+	// wait for them. The stdio command uses it so that a client's
+	// initialize is answered while the policies and the audit store load.
+	Deferred bool
 	// Policy filters the tool list per caller: a caller sees the operations
 	// it may run or may request approval for. Nil lists every exposed tool
 	// (the gate still decides every call).
@@ -56,11 +61,14 @@ type Server struct {
 	confirm   *confirmer
 	log       zerolog.Logger
 	tools     int
+
+	ready    chan struct{} // closed once Provide or Abort ran
+	readyErr error
 }
 
 // New builds the server and registers the exposed tools.
 func New(opts Options) (*Server, error) {
-	if opts.Gate == nil {
+	if opts.Gate == nil && !opts.Deferred {
 		return nil, errors.New("tools: Options.Gate is required")
 	}
 	if err := opts.Exposure.Validate(); err != nil {
@@ -75,11 +83,12 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		gate: opts.Gate, policy: opts.Policy, exposure: opts.Exposure,
+		exposure:  opts.Exposure,
 		defCaller: opts.Caller, confirm: conf, log: opts.Logger,
+		ready: make(chan struct{}),
 	}
-	if opts.Policy != nil {
-		s.vis = newVisibility(opts.Policy)
+	if !opts.Deferred {
+		s.Provide(opts.Gate, opts.Policy)
 	}
 	version := opts.Version
 	if version == "" {
@@ -93,6 +102,7 @@ func New(opts Options) (*Server, error) {
 		server.WithInputSchemaValidation(),
 		server.WithStrictInputSchemaDefault(),
 		server.WithToolFilter(s.filterTools),
+		server.WithToolHandlerMiddleware(s.waitReady),
 		server.WithInstructions(instructions(opts.Exposure)),
 	)
 	tools := s.localTools()
@@ -106,6 +116,55 @@ func New(opts Options) (*Server, error) {
 	s.mcp.AddTools(tools...)
 	s.tools = len(tools)
 	return s, nil
+}
+
+// Provide supplies the gate and the policy of a Deferred server and lets
+// waiting requests proceed. Only the first Provide or Abort counts.
+func (s *Server) Provide(g *gate.Gate, p Policy) {
+	select {
+	case <-s.ready:
+		return
+	default:
+	}
+	s.gate, s.policy = g, p
+	if p != nil {
+		s.vis = newVisibility(p)
+	}
+	close(s.ready)
+}
+
+// Abort fails the requests waiting for a Deferred server's gate with err.
+func (s *Server) Abort(err error) {
+	select {
+	case <-s.ready:
+		return
+	default:
+	}
+	s.readyErr = err
+	close(s.ready)
+}
+
+// awaitReady waits for Provide (or Abort, or the end of ctx).
+func (s *Server) awaitReady(ctx context.Context) error {
+	select {
+	case <-s.ready:
+		if s.readyErr != nil {
+			return fmt.Errorf("authingops is not ready: %w", s.readyErr)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// waitReady is the tool middleware holding calls until the gate exists.
+func (s *Server) waitReady(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if err := s.awaitReady(ctx); err != nil {
+			return nil, err
+		}
+		return next(ctx, req)
+	}
 }
 
 // MCPServer returns the underlying mcp-go server (in-process clients,
@@ -141,6 +200,9 @@ func (s *Server) caller(ctx context.Context) Caller {
 // run or request approval for. mcp-go applies it to tools/list and to
 // tools/call.
 func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+	if s.awaitReady(ctx) != nil {
+		return nil
+	}
 	if s.vis == nil {
 		return tools
 	}

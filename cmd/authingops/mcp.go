@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -44,15 +45,6 @@ The caller is --caller, else ` + sandboxMCPCaller + ` with --sandbox and the sta
 else cli:<your OS user>.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			e := ef.exposure()
-			if err := e.Validate(); err != nil {
-				return err
-			}
-			rt, err := rf.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer rt.close()
 			id := caller
 			if !cmd.Flags().Changed("caller") {
 				id = defaultCaller()
@@ -60,12 +52,7 @@ else cli:<your OS user>.`,
 					id = sandboxMCPCaller
 				}
 			}
-			srv, err := mcpServer(rt, e, tools.Caller{ID: id, Transport: "stdio"})
-			if err != nil {
-				return err
-			}
-			rt.log.Info().Str("caller", id).Str("exposure", e.Describe()).Int("tools", srv.ToolCount()).Msg("mcp: serving on stdio")
-			return srv.ServeStdio(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout())
+			return runMCPStdio(cmd, &rf, ef.exposure(), tools.Caller{ID: id, Transport: "stdio"})
 		},
 	}
 	rf.register(cmd)
@@ -73,6 +60,61 @@ else cli:<your OS user>.`,
 	cmd.Flags().StringVar(&caller, "caller", "", "the principal the policy decides for, e.g. mcp:claude-desktop (default: see above)")
 	cmd.AddCommand(newMCPHashKeyCmd())
 	return cmd
+}
+
+// runMCPStdio serves MCP on stdin/stdout. The server answers initialize at
+// once while the runtime (policies, audit store, sandbox) opens in the
+// background; tool requests wait for it. If it cannot open, the command
+// fails with its error.
+func runMCPStdio(cmd *cobra.Command, rf *runtimeFlags, e tools.Exposure, caller tools.Caller) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	log, err := rf.logs.logger()
+	if err != nil {
+		return err
+	}
+	key, err := secretKey()
+	if err != nil {
+		return err
+	}
+	if key != nil {
+		key = derive(key, "mcp confirmation")
+	}
+	version, _ := buildVersion()
+	srv, err := tools.New(tools.Options{Deferred: true, Exposure: e, Caller: caller, SecretKey: key, Version: version, Logger: log})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancelCause(cmd.Context())
+	defer cancel(nil)
+	type result struct {
+		rt  *runtime
+		err error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		rt, err := rf.open(ctx)
+		if err != nil {
+			srv.Abort(err)
+			cancel(err)
+			opened <- result{err: err}
+			return
+		}
+		srv.Provide(rt.gate, rt.policy)
+		rt.log.Info().Str("caller", caller.ID).Str("exposure", e.Describe()).Int("tools", srv.ToolCount()).Msg("mcp: serving on stdio")
+		opened <- result{rt: rt}
+	}()
+	serveErr := srv.ServeStdio(ctx, cmd.InOrStdin(), cmd.OutOrStdout())
+	res := <-opened
+	cancel(nil)
+	if res.rt != nil {
+		res.rt.close()
+	}
+	if res.err != nil && !errors.Is(res.err, context.Canceled) {
+		return res.err
+	}
+	return serveErr
 }
 
 func newMCPHashKeyCmd() *cobra.Command {
