@@ -199,3 +199,34 @@ func benchReadCall(b *testing.B, latencyMS int64) {
 		}
 	})
 }
+
+// BenchmarkBuildTools builds every operation's tool (compact schema,
+// description, annotations), as start-up does, without reflection.
+func BenchmarkBuildTools(b *testing.B) {
+	s := &Server{exposure: Exposure{Toolsets: []string{"all"}}}
+	for b.Loop() {
+		if _, err := s.operationTools(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkToolsList answers tools/list in process, policy-filtered for
+// the starter assistant (cached per caller and policy version).
+func BenchmarkToolsList(b *testing.B) {
+	for _, m := range []struct {
+		name string
+		e    Exposure
+	}{{"default", Exposure{}}, {"all", Exposure{Toolsets: []string{"all"}}}, {"discovery", Exposure{Discovery: true}}} {
+		b.Run(m.name, func(b *testing.B) {
+			f := newFixture(b, fixtureOpts{exposure: m.e})
+			c := f.client(b)
+			ctx := context.Background()
+			for b.Loop() {
+				if _, err := c.ListTools(ctx, mcp.ListToolsRequest{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

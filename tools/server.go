@@ -62,8 +62,9 @@ type Server struct {
 	log       zerolog.Logger
 	tools     int
 
-	ready    chan struct{} // closed once Provide or Abort ran
-	readyErr error
+	ready      chan struct{} // closed once Provide or Abort ran
+	readyErr   error
+	toolsReady chan struct{} // closed once the tools are registered
 }
 
 // New builds the server and registers the exposed tools.
@@ -85,7 +86,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		exposure:  opts.Exposure,
 		defCaller: opts.Caller, confirm: conf, log: opts.Logger,
-		ready: make(chan struct{}),
+		ready: make(chan struct{}), toolsReady: make(chan struct{}),
 	}
 	if !opts.Deferred {
 		s.Provide(opts.Gate, opts.Policy)
@@ -94,7 +95,7 @@ func New(opts Options) (*Server, error) {
 	if version == "" {
 		version = "dev"
 	}
-	s.mcp = server.NewMCPServer("authingops", version,
+	serverOpts := []server.ServerOption{
 		server.WithTitle("authingops: Authing management behind policy, approval and audit"),
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
@@ -104,17 +105,22 @@ func New(opts Options) (*Server, error) {
 		server.WithToolFilter(s.filterTools),
 		server.WithToolHandlerMiddleware(s.waitReady),
 		server.WithInstructions(instructions(opts.Exposure)),
-	)
-	tools := s.localTools()
-	if !opts.Exposure.Discovery {
-		ops, err := s.operationTools()
-		if err != nil {
-			return nil, err
-		}
-		tools = append(tools, ops...)
 	}
-	s.mcp.AddTools(tools...)
-	s.tools = len(tools)
+	hooks := &server.Hooks{}
+	hooks.AddBeforeListTools(func(ctx context.Context, _ any, _ *mcp.ListToolsRequest) { s.awaitTools(ctx) })
+	hooks.AddBeforeCallTool(func(ctx context.Context, _ any, _ *mcp.CallToolRequest) { s.awaitTools(ctx) })
+	s.mcp = server.NewMCPServer("authingops", version, append(serverOpts, server.WithHooks(hooks))...)
+	if opts.Deferred {
+		// Build the catalog's tools while initialize is answered; tools/list
+		// and tools/call wait for them (hooks above).
+		go func() {
+			if err := s.registerTools(); err != nil {
+				s.Abort(err)
+			}
+		}()
+	} else if err := s.registerTools(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -171,8 +177,36 @@ func (s *Server) waitReady(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 // custom transports).
 func (s *Server) MCPServer() *server.MCPServer { return s.mcp }
 
-// ToolCount is how many tools are registered before policy filtering.
-func (s *Server) ToolCount() int { return s.tools }
+// registerTools builds the exposed tools and registers them.
+func (s *Server) registerTools() error {
+	defer close(s.toolsReady)
+	tools := s.localTools()
+	if !s.exposure.Discovery {
+		ops, err := s.operationTools()
+		if err != nil {
+			return err
+		}
+		tools = append(tools, ops...)
+	}
+	s.mcp.AddTools(tools...)
+	s.tools = len(tools)
+	return nil
+}
+
+// awaitTools waits until the tools are registered or ctx ends.
+func (s *Server) awaitTools(ctx context.Context) {
+	select {
+	case <-s.toolsReady:
+	case <-ctx.Done():
+	}
+}
+
+// ToolCount is how many tools are registered before policy filtering. On a
+// Deferred server it waits until they are.
+func (s *Server) ToolCount() int {
+	<-s.toolsReady
+	return s.tools
+}
 
 // ServeStdio serves one client on in and out until in ends or ctx is done.
 // Requests act as Options.Caller over the "stdio" transport.
