@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -93,8 +94,12 @@ func runMCPStdio(cmd *cobra.Command, rf *runtimeFlags, e tools.Exposure, caller 
 		err error
 	}
 	opened := make(chan result, 1)
+	// Loading the policies makes much short-lived garbage; collecting it
+	// sooner keeps the peak RSS of a desktop-spawned server lower.
+	gcPercent := debug.SetGCPercent(50)
 	go func() {
 		rt, err := rf.open(ctx)
+		debug.SetGCPercent(gcPercent)
 		if err != nil {
 			srv.Abort(err)
 			cancel(err)
