@@ -208,3 +208,57 @@ func TestSecretsAreRedactedFromResults(t *testing.T) {
 		t.Fatal("the password appears in the result")
 	}
 }
+
+func TestDiscovery(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{exposure: Exposure{Discovery: true, ReadOnly: true}})
+	c := f.client(t)
+	tests := []struct {
+		name    string
+		tool    string
+		args    map[string]any
+		isError bool
+		want    string
+		notWant string
+	}{
+		{"search finds by words", "search_operations", map[string]any{"query": "list users"}, false, "list_users (users, read)", ""},
+		{"search hides what read-only hides", "search_operations", map[string]any{"query": "create user"}, false, "0 of 0", "create_user"},
+		{"search by category", "search_operations", map[string]any{"query": "list", "category": "roles", "limit": 3}, false, "3 of", "list_users"},
+		{"describe gives the full schema", "describe_operation", map[string]any{"operation": "list_users"}, false, "模糊搜索关键字", ""},
+		{"describe an unknown operation", "describe_operation", map[string]any{"operation": "list_userz"}, true, "unknown operation", ""},
+		{"call a read", "call_operation", map[string]any{"operation": "get_user", "arguments": map[string]any{"userId": "carol", "userIdType": "username"}}, false, "carol@sandbox.example", ""},
+		{"read-only wins over the policy", "call_operation", map[string]any{"operation": "create_user", "arguments": map[string]any{"username": "x"}}, true, "not available", ""},
+		{"undeclared argument of call_operation", "call_operation", map[string]any{"operation": "get_user", "bogus": true}, true, "bogus", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := call(t, c, tt.tool, tt.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := text(res)
+			if res.IsError != tt.isError || !strings.Contains(got, tt.want) || (tt.notWant != "" && strings.Contains(got, tt.notWant)) {
+				t.Fatalf("isError=%v %q", res.IsError, got)
+			}
+		})
+	}
+}
+
+// TestAuditFailureIsAProtocolError: when the audit record that must precede
+// a write cannot be written, nothing runs and the client gets a protocol
+// error, not a tool result.
+func TestAuditFailureIsAProtocolError(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOpts{})
+	c := f.client(t)
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := call(t, c, "create_user", map[string]any{"username": "nobody-audited"})
+	if err == nil {
+		t.Fatalf("want a protocol error, got a result: %s", text(res))
+	}
+	if f.sandbox.Calls("create_user") != 0 {
+		t.Fatal("the write ran without its audit record")
+	}
+}
