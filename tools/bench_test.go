@@ -39,10 +39,11 @@ var (
 	binErr  error
 )
 
-func authingopsBinary(b *testing.B) string {
-	b.Helper()
+// authingopsBinary builds the authingops binary once per test process.
+func authingopsBinary(tb testing.TB) string {
+	tb.Helper()
 	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "authingops-bench")
+		dir, err := os.MkdirTemp("", "authingops-test")
 		if err != nil {
 			binErr = err
 			return
@@ -54,7 +55,7 @@ func authingopsBinary(b *testing.B) string {
 		}
 	})
 	if binErr != nil {
-		b.Fatal(binErr)
+		tb.Fatal(binErr)
 	}
 	return binPath
 }

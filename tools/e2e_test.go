@@ -51,16 +51,6 @@ func requireNode(t *testing.T) string {
 	return node
 }
 
-// buildBinary builds authingops for the test.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "authingops")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/seed-afc46a91/authingops/cmd/authingops").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 func runNode(t *testing.T, node string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -76,7 +66,7 @@ func runNode(t *testing.T, node string, args ...string) string {
 
 func TestTypeScriptSDKStdio(t *testing.T) {
 	node := requireNode(t)
-	bin := buildBinary(t)
+	bin := authingopsBinary(t)
 	out := runNode(t, node, "e2e.mjs", "stdio", bin, "mcp", "--sandbox", "--discovery",
 		"--audit-dsn", filepath.Join(t.TempDir(), "audit.db"), "--log-level", "error")
 	if !strings.Contains(out, `"read":"ok"`) || !strings.Contains(out, "mcp-read-only") {
@@ -109,7 +99,7 @@ func TestTypeScriptSDKHTTP(t *testing.T) {
 // `authingops serve --sandbox` with the checked-in expected failures.
 func TestConformance(t *testing.T) {
 	node := requireNode(t)
-	bin := buildBinary(t)
+	bin := authingopsBinary(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
