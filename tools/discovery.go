@@ -97,7 +97,7 @@ func (s *Server) searchOperations(ctx context.Context, req mcp.CallToolRequest) 
 	}
 	a.Limit = min(a.Limit, searchLimitMax)
 	words := strings.Fields(strings.ToLower(strings.NewReplacer("_", " ", "-", " ").Replace(a.Query)))
-	caller := s.caller(ctx).ID
+	caller := s.caller(ctx)
 	var hits []searchHit
 	for _, op := range authing.Operations {
 		if a.Category != "" && op.Category != a.Category {

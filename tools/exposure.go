@@ -155,7 +155,7 @@ type Policy interface {
 	Current() *policy.Set
 }
 
-// visibility caches, per caller and policy version, which operations the
+// visibility caches, per caller, transport and policy version, which operations the
 // caller may run or may request approval for. A reload swaps the set
 // pointer, which empties the cache.
 type visibility struct {
@@ -173,14 +173,15 @@ func newVisibility(p Policy) *visibility {
 // visible reports whether caller may see operation op over MCP: the policy
 // allows it or would allow it after approval. The decision is taken without
 // targets, so a policy that permits only some targets hides the tool.
-func (v *visibility) visible(ctx context.Context, caller string, op *authing.Operation) bool {
+func (v *visibility) visible(ctx context.Context, caller Caller, op *authing.Operation) bool {
 	if v == nil || v.pol == nil {
 		return true
 	}
 	return v.forCaller(ctx, caller)[op.Name]
 }
 
-func (v *visibility) forCaller(ctx context.Context, caller string) map[string]bool {
+func (v *visibility) forCaller(ctx context.Context, caller Caller) map[string]bool {
+	key := caller.ID + "\x00" + caller.Transport
 	set := v.pol.Current()
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -188,17 +189,17 @@ func (v *visibility) forCaller(ctx context.Context, caller string) map[string]bo
 		v.set = set
 		clear(v.callers)
 	}
-	if m, ok := v.callers[caller]; ok {
+	if m, ok := v.callers[key]; ok {
 		return m
 	}
 	m := make(map[string]bool, len(authing.Operations))
 	for _, op := range authing.Operations {
-		d := v.pol.Decide(ctx, policy.Request{Caller: caller, Operation: op.Name, Surface: "mcp"})
+		d := v.pol.Decide(ctx, policy.Request{Caller: caller.ID, Operation: op.Name, Surface: "mcp", Transport: caller.Transport})
 		m[op.Name] = d.Effect != policy.Deny
 	}
 	if len(v.callers) > 1024 {
 		clear(v.callers)
 	}
-	v.callers[caller] = m
+	v.callers[key] = m
 	return m
 }

@@ -53,15 +53,24 @@ func (s *Server) runOperation(ctx context.Context, req mcp.CallToolRequest, op *
 		return errorResult(map[string]any{"status": "invalid", "operation": op.Name},
 			"%s: argument %q: only destructive operations take confirm", op.Name, argConfirm), nil
 	}
-	if op.Destructive && !dryRun && s.mayProceed(ctx, caller, op) {
-		res, err := s.confirmation(ctx, req, caller.ID, op, args, confirmArg)
-		if res != nil || err != nil {
-			return res, err
-		}
-	}
 	call := gate.Call{
 		Caller: caller.ID, CallerName: caller.Name, Surface: audit.SurfaceMCP, Transport: caller.Transport,
 		Origin: audit.Origin{MCPSession: sessionID(ctx)}, Operation: op.Name, Args: args, DryRun: dryRun,
+	}
+	if op.Destructive && !dryRun {
+		if s.deniedAnyway(ctx, call) {
+			// Asking the user to confirm a call the policy denies wastes
+			// their attention: let the gate deny it, as a dry run, so that
+			// nothing can run unconfirmed even if the policy changed in
+			// between (the dry run then shows what would be sent and the
+			// model calls again, to be confirmed).
+			call.DryRun = true
+		} else {
+			res, err := s.confirmation(ctx, req, caller.ID, op, args, confirmArg)
+			if res != nil || err != nil {
+				return res, err
+			}
+		}
 	}
 	res, err := s.gate.Execute(ctx, call)
 	if err != nil {
@@ -72,14 +81,14 @@ func (s *Server) runOperation(ctx context.Context, req mcp.CallToolRequest, op *
 	return s.render(res), nil
 }
 
-// mayProceed reports whether the policy would not simply deny the call: a
-// call the gate will deny is not worth the user's confirmation.
-func (s *Server) mayProceed(ctx context.Context, c Caller, op *authing.Operation) bool {
+// deniedAnyway reports whether the policy denies c as the gate will ask it.
+func (s *Server) deniedAnyway(ctx context.Context, c gate.Call) bool {
 	if s.policy == nil {
-		return true
+		return false
 	}
-	d := s.policy.Decide(ctx, policy.Request{Caller: c.ID, Operation: op.Name, Surface: audit.SurfaceMCP, Transport: c.Transport})
-	return d.Effect != policy.Deny
+	d := s.policy.Decide(ctx, policy.Request{Caller: c.Caller, Operation: c.Operation, Surface: c.Surface,
+		Transport: c.Transport, Targets: audit.TargetIDs(c.Args)})
+	return d.Effect == policy.Deny
 }
 
 // rawArguments returns the call's arguments as a JSON object.

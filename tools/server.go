@@ -247,7 +247,7 @@ func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 			out = append(out, t)
 			continue
 		}
-		if op, ok := authing.LookupOperation(t.Name); ok && s.vis.visible(ctx, c.ID, op) {
+		if op, ok := authing.LookupOperation(t.Name); ok && s.vis.visible(ctx, c, op) {
 			out = append(out, t)
 		}
 	}
