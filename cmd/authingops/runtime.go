@@ -68,6 +68,9 @@ type runtime struct {
 	policy  *policy.Engine
 	gate    *gate.Gate
 	metrics *metrics.Metrics
+	// secret is the deployment's secret key (nil without one); faces derive
+	// their own keys from it with derive.
+	secret []byte
 }
 
 // open builds the runtime. On error everything opened so far is closed.
@@ -136,6 +139,7 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open audit store %s: %w", audit.DescribeDSN(f.auditDSN), err)
 	}
+	rt.secret = key
 	rt.metrics = metrics.New()
 	rt.metrics.TokenRequests(rt.client.TokenRequests)
 	client := rt.client
