@@ -37,6 +37,7 @@ type runtimeFlags struct {
 	sandbox     bool
 	approvalTTL time.Duration
 	config      string
+	auditReads  bool
 	cmd         *cobra.Command
 }
 
@@ -56,6 +57,7 @@ func (f *runtimeFlags) registerLevel(cmd *cobra.Command, logLevel string) {
 	fl.StringVar(&f.auditDSN, "audit-dsn", def, "audit store: a SQLite file path, sqlite:PATH, or postgres://... (env "+auditDSNEnv+")")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "run against an in-process Authing sandbox with demo data and, unless --policies is given, the starter policies")
 	fl.DurationVar(&f.approvalTTL, "approval-ttl", 30*time.Minute, "how long a pending approval stays open (env AUTHINGOPS_APPROVAL_TTL)")
+	fl.BoolVar(&f.auditReads, "audit-reads", os.Getenv("AUTHINGOPS_AUDIT_READS") == "1", "also record allowed reads in the audit log (denials and every write are always recorded) (env AUTHINGOPS_AUDIT_READS=1)")
 	fl.StringVar(&f.config, "config", os.Getenv(configEnv), "YAML file of settings named like these flags; flags and environment variables win (env "+configEnv+")")
 }
 
@@ -148,7 +150,7 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 			return op.Invoke(ctx, client, args)
 		}),
 		Policy: rt.metrics.Decider(rt.policy), Store: rt.metrics.Store(rt.store), Redactor: redactor,
-		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log,
+		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log, AuditReads: f.auditReads,
 	})
 	if err != nil {
 		return nil, err
