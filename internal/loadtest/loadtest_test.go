@@ -138,12 +138,12 @@ func TestLoadNoErrorsNoLostRecords(t *testing.T) {
 func loadNoErrorsNoLostRecords(t *testing.T, kind string) {
 	f := newFixture(t, authing.RetryPolicy{})
 	rep := f.run(t, kind, "load", f.config(t))
-	if rep.Calls == 0 || len(rep.TargetErrors) > 0 || len(rep.ReadStatus) != 1 || len(rep.WriteStatus) != 1 || rep.ReadStatus["succeeded"] == 0 || rep.WriteStatus["succeeded"] == 0 {
-		t.Fatalf("want only successes: %s", rep)
-	}
 	ac, err := CheckWrites(context.Background(), f.store, "create_user", 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.Calls == 0 || len(rep.TargetErrors) > 0 || len(rep.ReadStatus) != 1 || len(rep.WriteStatus) != 1 || rep.ReadStatus["succeeded"] == 0 || rep.WriteStatus["succeeded"] == 0 {
+		t.Fatalf("want only successes: %s; failed writes: %v", rep, ac.FailedBy)
 	}
 	if len(ac.Unpaired) > 0 || ac.Executing != rep.WriteStatus["succeeded"] || ac.Succeeded != ac.Executing {
 		t.Fatalf("audit: %+v for %d successful writes", ac, rep.WriteStatus["succeeded"])

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 
@@ -32,6 +33,9 @@ type MCPOptions struct {
 	// HTTPClient carries the requests; nil means a client with a connection
 	// pool sized for Clients.
 	HTTPClient *http.Client
+	// Logger receives the transport's own messages; nil discards them
+	// (failures reach the caller through Call's error).
+	Logger *slog.Logger
 }
 
 // protocolVersion is the MCP revision the load clients speak.
@@ -49,7 +53,11 @@ func NewMCPTarget(ctx context.Context, o MCPOptions) (*MCPTarget, error) {
 		tr.MaxIdleConnsPerHost = o.Clients
 		hc = &http.Client{Transport: tr}
 	}
-	opts := []transport.StreamableHTTPCOption{transport.WithHTTPBasicClient(hc)}
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	opts := []transport.StreamableHTTPCOption{transport.WithHTTPBasicClient(hc), transport.WithHTTPLogger(logger)}
 	if o.Key != "" {
 		opts = append(opts, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + o.Key}))
 	}
