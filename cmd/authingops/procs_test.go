@@ -179,14 +179,15 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal) {
 }
 
 // startSandboxProc starts `authingops sandbox` on a free loopback port and
-// returns its host (http://127.0.0.1:PORT).
-func startSandboxProc(t *testing.T) string {
+// returns it with its host (http://127.0.0.1:PORT).
+func startSandboxProc(t *testing.T) (*proc, string) {
 	t.Helper()
 	p := start(t, "sandbox", nil, "sandbox", "--addr", "127.0.0.1:0", "--seed", authingtest.SeedDemo)
-	return p.waitOutput(t, "its host", func(line string) (string, bool) {
+	host := p.waitOutput(t, "its host", func(line string) (string, bool) {
 		v, ok := strings.CutPrefix(strings.TrimSpace(line), "host:")
 		return strings.TrimSpace(v), ok
 	})
+	return p, host
 }
 
 // startServe starts `authingops serve --addr 127.0.0.1:0` with env (and the

@@ -41,7 +41,8 @@ type deployment struct {
 func newDeployment(t *testing.T) *deployment {
 	t.Helper()
 	dsn := postgresSchema(t)
-	d := &deployment{host: startSandboxProc(t), dsn: dsn, slack: newFakeSlackServer(t)}
+	_, host := startSandboxProc(t)
+	d := &deployment{host: host, dsn: dsn, slack: newFakeSlackServer(t)}
 	d.env = map[string]string{
 		"AUTHINGOPS_AUDIT_DSN":    dsn,
 		"AUTHINGOPS_SECRET_KEY":   replicaSecretKey,
