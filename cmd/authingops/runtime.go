@@ -148,7 +148,7 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 			return op.Invoke(ctx, client, args)
 		}),
 		Policy: rt.metrics.Decider(rt.policy), Store: rt.metrics.Store(rt.store), Redactor: redactor,
-		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log,
+		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log, Observe: rt.metrics.Call,
 	})
 	if err != nil {
 		return nil, err
