@@ -110,7 +110,9 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 			// nothing that outlives it.
 			key = derive([]byte(time.Now().String()+os.Getenv("HOME")), "sandbox")
 		}
-		srv, opts, err := startSandbox(ctx)
+		// The sandbox lives until rt.close, not until ctx ends: serve's ctx
+		// ends on SIGTERM, when calls in flight still need their Authing.
+		srv, opts, err := startSandbox(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
