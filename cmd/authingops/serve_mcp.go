@@ -20,23 +20,23 @@ type serveMCPFlags struct {
 }
 
 func init() {
+	serveMounts = append(serveMounts, serveMount{name: "mcp", register: registerMCP})
+}
+
+// registerMCP adds the /mcp flags to a serve command.
+func registerMCP(cmd *cobra.Command) mountFunc {
 	f := &serveMCPFlags{}
-	serveMounts = append(serveMounts, serveMount{
-		name: "mcp",
-		flags: func(cmd *cobra.Command) {
-			fl := cmd.Flags()
-			fl.StringVar(&f.keysFile, "mcp-keys-file", envOr("AUTHINGOPS_MCP_KEYS_FILE", ""),
-				"YAML file mapping MCP callers to SHA-256 hashes of their API keys (authingops mcp hash-key) (env AUTHINGOPS_MCP_KEYS_FILE)")
-			fl.StringSliceVar(&f.allowedOrigins, "mcp-allowed-origins", nil,
-				"browser origins allowed to call /mcp, e.g. https://app.example.com (default: loopback origins only; requests without Origin pass)")
-			fl.IntVar(&f.ratePerMinute, "mcp-rate", 600, "requests per minute per MCP caller")
-			fl.Int64Var(&f.maxBody, "mcp-max-body", 1<<20, "largest MCP request body in bytes")
-			f.exposure.register(cmd, "mcp-")
-		},
-		mount: func(ctx context.Context, mux *http.ServeMux, rt *runtime) (func(), error) {
-			return mountMCP(ctx, mux, rt, f)
-		},
-	})
+	fl := cmd.Flags()
+	fl.StringVar(&f.keysFile, "mcp-keys-file", envOr("AUTHINGOPS_MCP_KEYS_FILE", ""),
+		"YAML file mapping MCP callers to SHA-256 hashes of their API keys (authingops mcp hash-key) (env AUTHINGOPS_MCP_KEYS_FILE)")
+	fl.StringSliceVar(&f.allowedOrigins, "mcp-allowed-origins", nil,
+		"browser origins allowed to call /mcp, e.g. https://app.example.com (default: loopback origins only; requests without Origin pass)")
+	fl.IntVar(&f.ratePerMinute, "mcp-rate", 600, "requests per minute per MCP caller")
+	fl.Int64Var(&f.maxBody, "mcp-max-body", 1<<20, "largest MCP request body in bytes")
+	f.exposure.register(cmd, "mcp-")
+	return func(ctx context.Context, mux *http.ServeMux, rt *runtime) (func(), error) {
+		return mountMCP(ctx, mux, rt, f)
+	}
 }
 
 // mountMCP adds /mcp. Without a keys file it is served only in sandbox
