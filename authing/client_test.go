@@ -159,3 +159,25 @@ func TestWrongCredentialsAreATypedErrorWithoutTheSecret(t *testing.T) {
 		t.Fatalf("error leaks the secret: %v", err)
 	}
 }
+
+// Ping reports an unreachable Authing even while a token is cached, and
+// never shows the access key secret.
+func TestPingNeedsAReachableAuthing(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	ctx := context.Background()
+	if err := c.Ping(ctx); err != nil {
+		t.Fatalf("Ping with Authing up: %v", err)
+	}
+	if n := f.tokenCalls.Load(); n != 1 {
+		t.Fatalf("%d token requests, want 1", n)
+	}
+	f.srv.Close()
+	err := c.Ping(ctx)
+	if err == nil {
+		t.Fatal("Ping with Authing down and a cached token: nil error")
+	}
+	if strings.Contains(err.Error(), testKeySecret) {
+		t.Fatal("the error shows the secret")
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,9 +150,21 @@ func scopedUserPoolID(token string) string {
 	return claims.ScopedUserPoolID
 }
 
-// Ping checks that the client can authenticate: it returns nil when a valid
-// management token is cached or can be obtained now.
+// Ping checks that Authing answers and that the client can authenticate:
+// it sends one HEAD request to the host (any HTTP answer counts: only
+// reaching it matters), then returns nil when a valid management token is
+// cached or can be obtained now. A cached token alone would report an
+// unreachable Authing as healthy until the token expires.
 func (c *Client) Ping(ctx context.Context) error {
-	_, _, err := c.tokens.get(ctx)
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, c.host+"/", nil)
+	if err != nil {
+		return fmt.Errorf("authing: ping: %w", err)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("authing: %s is unreachable: %w", c.host, err)
+	}
+	_ = res.Body.Close()
+	_, _, err = c.tokens.get(ctx)
 	return err
 }

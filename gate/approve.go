@@ -62,6 +62,12 @@ func (g *Gate) requestApproval(ctx context.Context, p *prepared, dec policy.Deci
 // approver the policy does not permit) are audited and answered with
 // StatusRefused.
 func (g *Gate) Approve(ctx context.Context, who Approver, id string) (*Result, error) {
+	res, err := g.approve(ctx, who, id)
+	g.observe(who.Surface, res, err)
+	return res, err
+}
+
+func (g *Gate) approve(ctx context.Context, who Approver, id string) (*Result, error) {
 	a, res, err := g.openApproval(ctx, who, id)
 	if a == nil {
 		return res, err

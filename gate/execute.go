@@ -99,6 +99,12 @@ func (g *Gate) policyRequest(p *prepared, approvals int) policy.Request {
 // denials, dry runs of writes, approval requests and duplicates are
 // audited; allowed reads only with Options.AuditReads.
 func (g *Gate) Execute(ctx context.Context, c Call) (*Result, error) {
+	res, err := g.executeCall(ctx, c)
+	g.observe(c.Surface, res, err)
+	return res, err
+}
+
+func (g *Gate) executeCall(ctx context.Context, c Call) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("gate: nothing was run: %w", err)
 	}

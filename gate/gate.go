@@ -57,6 +57,11 @@ type Options struct {
 	Clock func() time.Time
 	// Logger receives operational messages; the audit store is the record.
 	Logger zerolog.Logger
+	// Observe, when set, is told the outcome of every Execute and Approve
+	// (the server's metrics count calls with it): the catalog name of the
+	// operation ("(unknown)" when there is none), the surface, and the
+	// result's status, or "error" when the gate itself failed.
+	Observe func(operation, surface, outcome string)
 }
 
 // Gate executes operations for every face. It is safe for concurrent use.
@@ -70,6 +75,7 @@ type Gate struct {
 	auditReads bool
 	now        func() time.Time
 	log        zerolog.Logger
+	observer   func(operation, surface, outcome string)
 	dedupe     *dedupe
 	schemas    sync.Map // operation name → *jsonschema.Schema
 
@@ -113,6 +119,7 @@ func New(opts Options) (*Gate, error) {
 		auditReads: opts.AuditReads,
 		now:        opts.Clock,
 		log:        opts.Logger,
+		observer:   opts.Observe,
 	}
 	if g.redactor == nil {
 		g.redactor = audit.NewRedactor(nil)
@@ -129,6 +136,26 @@ func New(opts Options) (*Gate, error) {
 	}
 	g.dedupe = newDedupe(window, g.now)
 	return g, nil
+}
+
+// observe reports an outcome to Options.Observe.
+func (g *Gate) observe(surface string, res *Result, err error) {
+	if g.observer == nil {
+		return
+	}
+	op, outcome := "(unknown)", "error"
+	if err == nil && res != nil {
+		outcome = string(res.Status)
+		switch {
+		case res.Operation != nil:
+			op = res.Operation.Name
+		case res.Approval != nil:
+			if o, ok := authing.LookupOperation(res.Approval.Operation); ok {
+				op = o.Name
+			}
+		}
+	}
+	g.observer(op, surface, outcome)
 }
 
 // Redactor returns the redactor the gate applies, for faces that render

@@ -3,6 +3,7 @@ package gate_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,4 +34,40 @@ func TestRunExpiryDefaultInterval(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	f.gate.RunExpiry(ctx, 0) // returns when ctx ends
+}
+
+// TestObserveOutcomes: Options.Observe hears every call's and approval's
+// outcome with the catalog's operation name, never a caller's made-up one.
+func TestObserveOutcomes(t *testing.T) {
+	t.Parallel()
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	f := setup(t, withOpts(func(o *gate.Options) {
+		o.Observe = func(op, surface, outcome string) {
+			mu.Lock()
+			seen = append(seen, op+" "+surface+" "+outcome)
+			mu.Unlock()
+		}
+	}))
+	f.execute(call(reader, "list_users", `{}`))
+	f.execute(call(reader, "no_such_operation_"+strings.Repeat("x", 10), `{}`))
+	f.execute(call(assistant, "delete_users_batch", deleteErin))
+	id := f.requestDelete()
+	f.approve(oncall, id)
+	f.approve(admin, id)
+	want := []string{
+		"list_users slack succeeded",
+		"(unknown) slack invalid",
+		"delete_users_batch mcp denied",
+		"delete_users_batch slack pending_approval",
+		"delete_users_batch slack refused",
+		"delete_users_batch slack succeeded",
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("observed:\n%s\nwant:\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
 }

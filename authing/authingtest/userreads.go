@@ -173,11 +173,16 @@ func filterFunc(field, op string, value any) (func(string) bool, error) {
 }
 
 func (st *state) userPage(users []*user, p paging, v userView) pageResult {
-	out := make([]map[string]any, 0, len(users))
-	for _, u := range users {
+	// Cut the page first: rendering every user of a large pool for one page
+	// made list calls grow with the pool (load tests create thousands).
+	page := paginate(users, p)
+	list := page.List.([]*user)
+	out := make([]map[string]any, 0, len(list))
+	for _, u := range list {
 		out = append(out, st.userDTO(u, v))
 	}
-	return paginate(out, p)
+	page.List = out
+	return page
 }
 
 func hListUsersLegacy(c *call) (any, error) {

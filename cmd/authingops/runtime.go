@@ -112,7 +112,9 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 			// nothing that outlives it.
 			key = derive([]byte(time.Now().String()+os.Getenv("HOME")), "sandbox")
 		}
-		srv, opts, err := startSandbox(ctx)
+		// The sandbox lives until rt.close, not until ctx ends: serve's ctx
+		// ends on SIGTERM, when calls in flight still need their Authing.
+		srv, opts, err := startSandbox(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -151,6 +153,7 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 		}),
 		Policy: rt.metrics.Decider(rt.policy), Store: rt.metrics.Store(rt.store), Redactor: redactor,
 		SecretKey: key, ApprovalTTL: f.approvalTTL, Logger: rt.log, AuditReads: f.auditReads,
+		Observe: rt.metrics.Call,
 	})
 	if err != nil {
 		return nil, err

@@ -18,19 +18,29 @@ func init() { subcommands = append(subcommands, newServeCmd) }
 // the handlers it mounts. Each face's file appends one in an init function.
 type serveMount struct {
 	name string
-	// flags registers the face's flags on the serve command.
-	flags func(cmd *cobra.Command)
-	// mount adds the face's handlers to mux. The cleanup it returns runs
-	// after the HTTP server has stopped.
-	mount func(ctx context.Context, mux *http.ServeMux, rt *runtime) (cleanup func(), err error)
+	// register adds the face's flags to one serve command and returns the
+	// function that mounts the face with that command's flag values (each
+	// command built has its own, so building several never shares them).
+	register func(cmd *cobra.Command) mountFunc
+}
+
+// mountFunc adds a face's handlers to mux. ctx ends when the server starts
+// shutting down; the cleanup it returns runs after the HTTP server stopped.
+type mountFunc func(ctx context.Context, mux *http.ServeMux, rt *runtime) (cleanup func(), err error)
+
+// boundMount is a face's mount bound to one serve command's flags.
+type boundMount struct {
+	name  string
+	mount mountFunc
 }
 
 var serveMounts []serveMount
 
 func newServeCmd() *cobra.Command {
 	var (
-		rf   runtimeFlags
-		addr string
+		rf     runtimeFlags
+		addr   string
+		mounts []boundMount
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -41,20 +51,18 @@ reloads policies on SIGHUP, and on SIGTERM stops accepting work, finishes in-fli
 and their audit records, then exits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runServe(cmd.Context(), &rf, addr)
+			return runServe(cmd.Context(), &rf, addr, mounts)
 		},
 	}
 	rf.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", envOr("AUTHINGOPS_ADDR", "127.0.0.1:8080"), "listen address (env AUTHINGOPS_ADDR)")
 	for _, m := range serveMounts {
-		if m.flags != nil {
-			m.flags(cmd)
-		}
+		mounts = append(mounts, boundMount{name: m.name, mount: m.register(cmd)})
 	}
 	return cmd
 }
 
-func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
+func runServe(ctx context.Context, rf *runtimeFlags, addr string, mounts []boundMount) error {
 	rt, err := rf.open(ctx)
 	if err != nil {
 		return err
@@ -73,7 +81,7 @@ func runServe(ctx context.Context, rf *runtimeFlags, addr string) error {
 			cleanups[i]()
 		}
 	}()
-	for _, m := range serveMounts {
+	for _, m := range mounts {
 		cleanup, err := m.mount(ctx, mux, rt)
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -26,30 +25,11 @@ const (
 )
 
 func init() {
-	serveMounts = append(serveMounts, serveMount{
-		name: "slack",
-		flags: func(cmd *cobra.Command) {
-			f := &slackFlags{getenv: os.Getenv}
-			f.register(cmd)
-			registeredSlack.Lock()
-			registeredSlack.f = f
-			registeredSlack.Unlock()
-		},
-		mount: func(ctx context.Context, mux *http.ServeMux, rt *runtime) (func(), error) {
-			registeredSlack.Lock()
-			f := registeredSlack.f
-			registeredSlack.Unlock()
-			return f.mount(ctx, mux, rt)
-		},
-	})
-}
-
-// registeredSlack holds the flags of the serve command built last: each
-// command gets its own, so building several (tests) does not race on
-// flag defaults, and a process runs one serve command.
-var registeredSlack struct {
-	sync.Mutex
-	f *slackFlags
+	serveMounts = append(serveMounts, serveMount{name: "slack", register: func(cmd *cobra.Command) mountFunc {
+		f := &slackFlags{getenv: os.Getenv}
+		f.register(cmd)
+		return f.mount
+	}})
 }
 
 // slackFlags are the serve command's Slack settings.

@@ -50,12 +50,16 @@ type Report struct {
 	P50, P99 time.Duration
 	// HeapMiB samples the in-use heap of this process each second.
 	HeapMiB []float64
+	// Elapsed is how long the run took, calls in flight at the end
+	// included.
+	Elapsed time.Duration
 }
 
 // Run drives t with cfg.Clients clients until cfg.Duration has passed.
 // Calls in flight when the time is up are finished, not cancelled, so that
 // every call's outcome is known.
 func Run(ctx context.Context, t Target, cfg Config) *Report {
+	began := time.Now()
 	stop, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	rep := &Report{ReadStatus: map[string]int{}, WriteStatus: map[string]int{}, TargetErrors: map[string]int{}}
@@ -92,6 +96,7 @@ func Run(ctx context.Context, t Target, cfg Config) *Report {
 		})
 	}
 	wg.Wait()
+	rep.Elapsed = time.Since(began)
 	cancel()
 	<-done
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -131,6 +136,26 @@ func sampleHeap(ctx context.Context, rep *Report, mu *sync.Mutex, done chan<- st
 			mu.Unlock()
 		}
 	}
+}
+
+// CallsPerSecond is the throughput of the run.
+func (r *Report) CallsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Calls) / r.Elapsed.Seconds()
+}
+
+// Figures is one line of key=value pairs for scripts (bench/rows.d/load.sh
+// reads it): the scenario, clients, calls/s, p99 and the first and last
+// heap samples.
+func (r *Report) Figures(scenario string, clients int) string {
+	first, last := 0.0, 0.0
+	if n := len(r.HeapMiB); n > 0 {
+		first, last = r.HeapMiB[0], r.HeapMiB[n-1]
+	}
+	return fmt.Sprintf("LOADFIGURES scenario=%s clients=%d seconds=%.0f calls=%d calls_per_s=%.0f p99_ms=%.1f heap_start_mib=%.1f heap_end_mib=%.1f",
+		scenario, clients, r.Elapsed.Seconds(), r.Calls, r.CallsPerSecond(), float64(r.P99.Microseconds())/1000, first, last)
 }
 
 // String summarises the report on a few lines.

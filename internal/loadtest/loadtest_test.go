@@ -55,9 +55,10 @@ func (s *switchableStore) Append(ctx context.Context, r *audit.Record) error {
 }
 
 type fixture struct {
-	srv   *authingtest.Server
-	store *switchableStore
-	gate  *gate.Gate
+	srv    *authingtest.Server
+	store  *switchableStore
+	gate   *gate.Gate
+	policy *policy.Engine
 }
 
 func newFixture(t *testing.T, retry authing.RetryPolicy) *fixture {
@@ -90,7 +91,7 @@ func newFixture(t *testing.T, retry authing.RetryPolicy) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{srv: srv, store: sw, gate: g}
+	return &fixture{srv: srv, store: sw, gate: g, policy: eng}
 }
 
 func (f *fixture) config(t *testing.T) Config {
@@ -98,20 +99,51 @@ func (f *fixture) config(t *testing.T) Config {
 		Prefix: fmt.Sprintf("load%d", time.Now().UnixNano()), ReadUsers: []string{"alice", "bob", "carol"}}
 }
 
-var assistant = GateTarget{Caller: "mcp:claude-desktop", Surface: "mcp"}
+// assistant is the caller of every load call: the starter policies let it
+// read and create users over MCP.
+const assistant = "mcp:claude-desktop"
+
+// targets are the ways a scenario reaches the gate: directly, and as MCP
+// Streamable HTTP clients of the tools handler.
+var targets = []string{"gate", "mcp-http"}
+
+// target returns the scenario's target of kind.
+func (f *fixture) target(t *testing.T, kind string) Target {
+	t.Helper()
+	switch kind {
+	case "gate":
+		return GateTarget{Gate: f.gate, Caller: assistant, Surface: "mcp"}
+	case "mcp-http":
+		return f.mcpTarget(t, clients())
+	}
+	t.Fatalf("unknown target %q", kind)
+	return nil
+}
+
+// run drives f's target of kind and logs the report and its figures.
+func (f *fixture) run(t *testing.T, kind, scenario string, cfg Config) *Report {
+	t.Helper()
+	rep := Run(context.Background(), f.target(t, kind), cfg)
+	t.Log(rep)
+	t.Log(rep.Figures(scenario+"/"+kind, cfg.Clients))
+	return rep
+}
 
 func TestLoadNoErrorsNoLostRecords(t *testing.T) {
-	f := newFixture(t, authing.RetryPolicy{})
-	tg := assistant
-	tg.Gate = f.gate
-	rep := Run(context.Background(), tg, f.config(t))
-	t.Log(rep)
-	if rep.Calls == 0 || len(rep.TargetErrors) > 0 || len(rep.ReadStatus) != 1 || len(rep.WriteStatus) != 1 || rep.ReadStatus["succeeded"] == 0 || rep.WriteStatus["succeeded"] == 0 {
-		t.Fatalf("want only successes: %s", rep)
+	for _, kind := range targets {
+		t.Run(kind, func(t *testing.T) { loadNoErrorsNoLostRecords(t, kind) })
 	}
+}
+
+func loadNoErrorsNoLostRecords(t *testing.T, kind string) {
+	f := newFixture(t, authing.RetryPolicy{})
+	rep := f.run(t, kind, "load", f.config(t))
 	ac, err := CheckWrites(context.Background(), f.store, "create_user", 0)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if rep.Calls == 0 || len(rep.TargetErrors) > 0 || len(rep.ReadStatus) != 1 || len(rep.WriteStatus) != 1 || rep.ReadStatus["succeeded"] == 0 || rep.WriteStatus["succeeded"] == 0 {
+		t.Fatalf("want only successes: %s; failed writes: %v", rep, ac.FailedBy)
 	}
 	if len(ac.Unpaired) > 0 || ac.Executing != rep.WriteStatus["succeeded"] || ac.Succeeded != ac.Executing {
 		t.Fatalf("audit: %+v for %d successful writes", ac, rep.WriteStatus["succeeded"])
@@ -125,6 +157,12 @@ func TestLoadNoErrorsNoLostRecords(t *testing.T) {
 }
 
 func TestLoadUnderInjectedFaults(t *testing.T) {
+	for _, kind := range targets {
+		t.Run(kind, func(t *testing.T) { loadUnderInjectedFaults(t, kind) })
+	}
+}
+
+func loadUnderInjectedFaults(t *testing.T, kind string) {
 	// About 20% of requests meet a fault: error envelopes, HTTP 502/503,
 	// dropped connections (some after the write ran), slow answers.
 	f := newFixture(t, authing.RetryPolicy{MaxAttempts: 8, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond})
@@ -140,10 +178,7 @@ func TestLoadUnderInjectedFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tg := assistant
-	tg.Gate = f.gate
-	rep := Run(context.Background(), tg, f.config(t))
-	t.Log(rep)
+	rep := f.run(t, kind, "faults", f.config(t))
 	if len(rep.TargetErrors) > 0 || rep.ReadStatus["failed"] > 0 || rep.ReadStatus["succeeded"] == 0 {
 		t.Fatalf("reads must succeed through retries: %s", rep)
 	}
@@ -166,16 +201,19 @@ func TestLoadUnderInjectedFaults(t *testing.T) {
 }
 
 func TestLoadWithAuditOutageMidRun(t *testing.T) {
+	for _, kind := range targets {
+		t.Run(kind, func(t *testing.T) { loadWithAuditOutageMidRun(t, kind) })
+	}
+}
+
+func loadWithAuditOutageMidRun(t *testing.T, kind string) {
 	f := newFixture(t, authing.RetryPolicy{})
-	tg := assistant
-	tg.Gate = f.gate
 	cfg := f.config(t)
 	go func() {
 		time.Sleep(cfg.Duration / 2)
 		f.store.down.Store(true)
 	}()
-	rep := Run(context.Background(), tg, cfg)
-	t.Log(rep)
+	rep := f.run(t, kind, "audit-outage", cfg)
 	f.store.down.Store(false)
 	refused := 0
 	for msg, n := range rep.TargetErrors {

@@ -13,6 +13,9 @@ type AuditCheck struct {
 	// Unpaired lists args hashes of executing records without exactly one
 	// outcome record.
 	Unpaired []string
+	// FailedBy counts failed records by error class and message (the
+	// first 20 distinct ones), to say why writes failed.
+	FailedBy map[string]int
 }
 
 // CheckWrites pairs every executing record of op since seq with its outcome
@@ -26,7 +29,7 @@ func CheckWrites(ctx context.Context, st audit.Store, op string, afterSeq int64)
 		return nil, fmt.Errorf("audit chain broken at seq %d: %s", rep.FirstBadSeq, rep.Reason)
 	}
 	count := map[string][2]int{}
-	ac := &AuditCheck{}
+	ac := &AuditCheck{FailedBy: map[string]int{}}
 	cursor := afterSeq
 	for {
 		recs, err := st.Query(ctx, audit.Filter{Operation: op, AfterSeq: cursor, Limit: audit.MaxQueryLimit})
@@ -45,6 +48,9 @@ func CheckWrites(ctx context.Context, st audit.Store, op string, afterSeq int64)
 			case audit.PhaseFailed:
 				ac.Failed++
 				c[1]++
+				if why := r.ErrorClass + ": " + r.ErrorMessage; len(ac.FailedBy) < 20 || ac.FailedBy[why] > 0 {
+					ac.FailedBy[why]++
+				}
 			}
 			count[r.ArgsHash] = c
 		}
