@@ -90,3 +90,17 @@ func TestDeferredAbortAfterPolicy(t *testing.T) {
 		t.Error("a call after Abort succeeded")
 	}
 }
+
+// TestDeferredBuildsToolsWithoutInitialize: a Deferred server builds its
+// tools after initialize, or without one after registerDelay.
+func TestDeferredBuildsToolsWithoutInitialize(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Options{Deferred: true, Caller: Caller{ID: "mcp:claude-desktop", Transport: "stdio"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(listedTools(t, Exposure{}))
+	if got := srv.ToolCount(); got != want {
+		t.Errorf("ToolCount() = %d without initialize, want %d", got, want)
+	}
+}

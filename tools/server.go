@@ -114,20 +114,38 @@ func New(opts Options) (*Server, error) {
 	hooks := &server.Hooks{}
 	hooks.AddBeforeListTools(func(ctx context.Context, _ any, _ *mcp.ListToolsRequest) { s.awaitTools(ctx) })
 	hooks.AddBeforeCallTool(func(ctx context.Context, _ any, _ *mcp.CallToolRequest) { s.awaitTools(ctx) })
+	var startRegistering func()
+	if opts.Deferred {
+		// Build the catalog's tools once initialize is answered, or after
+		// registerDelay at the latest; tools/list and tools/call wait for
+		// them (hooks above). Meanwhile the caller loads the policies,
+		// which take longer: building the tools at the same time would
+		// take the last core of a 2-core machine from the goroutine
+		// answering initialize.
+		var once sync.Once
+		startRegistering = func() {
+			once.Do(func() {
+				go func() {
+					if err := s.registerTools(); err != nil {
+						s.Abort(err)
+					}
+				}()
+			})
+		}
+		hooks.AddAfterInitialize(func(context.Context, any, *mcp.InitializeRequest, *mcp.InitializeResult) { startRegistering() })
+	}
 	s.mcp = server.NewMCPServer("authingops", version, append(serverOpts, server.WithHooks(hooks))...)
 	if opts.Deferred {
-		// Build the catalog's tools while initialize is answered; tools/list
-		// and tools/call wait for them (hooks above).
-		go func() {
-			if err := s.registerTools(); err != nil {
-				s.Abort(err)
-			}
-		}()
+		time.AfterFunc(registerDelay, startRegistering)
 	} else if err := s.registerTools(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
+
+// registerDelay is how long a Deferred server waits for initialize before
+// building its tools anyway.
+const registerDelay = 5 * time.Millisecond
 
 // Provide supplies the gate and the policy of a Deferred server and lets
 // waiting requests proceed. Only the first Provide or Abort counts; after
