@@ -24,7 +24,7 @@ const (
 // compactSchema) and explicit annotations. It involves no reflection: the
 // schema is the catalog's JSON with descriptions removed.
 func OperationTool(op *authing.Operation) (mcp.Tool, error) {
-	schema, pageMax, err := compactSchema(op)
+	schema, pageMax, err := publishedSchema(op)
 	if err != nil {
 		return mcp.Tool{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -28,7 +29,9 @@ type Options struct {
 	// Deferred lets the server answer initialize (and ping) before the gate
 	// exists: Gate and Policy come later through Provide, and tool requests
 	// wait for them. The stdio command uses it so that a client's
-	// initialize is answered while the policies and the audit store load.
+	// initialize is answered while the policies and the audit store load;
+	// with ProvidePolicy, tools/list is answered once the policies are
+	// loaded, without waiting for the audit store.
 	Deferred bool
 	// Policy filters the tool list per caller: a caller sees the operations
 	// it may run or may request approval for. Nil lists every exposed tool
@@ -62,9 +65,11 @@ type Server struct {
 	log       zerolog.Logger
 	tools     int
 
-	ready      chan struct{} // closed once Provide or Abort ran
-	readyErr   error
-	toolsReady chan struct{} // closed once the tools are registered
+	ready       chan struct{} // closed once Provide or Abort ran
+	readyErr    error
+	policyOnce  sync.Once
+	policyReady chan struct{} // closed once the policy is known (or Abort ran)
+	toolsReady  chan struct{} // closed once the tools are registered
 }
 
 // New builds the server and registers the exposed tools.
@@ -86,7 +91,7 @@ func New(opts Options) (*Server, error) {
 	s := &Server{
 		exposure:  opts.Exposure,
 		defCaller: opts.Caller, confirm: conf, log: opts.Logger,
-		ready: make(chan struct{}), toolsReady: make(chan struct{}),
+		ready: make(chan struct{}), policyReady: make(chan struct{}), toolsReady: make(chan struct{}),
 	}
 	if !opts.Deferred {
 		s.Provide(opts.Gate, opts.Policy)
@@ -109,34 +114,64 @@ func New(opts Options) (*Server, error) {
 	hooks := &server.Hooks{}
 	hooks.AddBeforeListTools(func(ctx context.Context, _ any, _ *mcp.ListToolsRequest) { s.awaitTools(ctx) })
 	hooks.AddBeforeCallTool(func(ctx context.Context, _ any, _ *mcp.CallToolRequest) { s.awaitTools(ctx) })
+	var startRegistering func()
+	if opts.Deferred {
+		// Build the catalog's tools once initialize is answered, or after
+		// registerDelay at the latest; tools/list and tools/call wait for
+		// them (hooks above). Meanwhile the caller loads the policies,
+		// which take longer: building the tools at the same time would
+		// take the last core of a 2-core machine from the goroutine
+		// answering initialize.
+		var once sync.Once
+		startRegistering = func() {
+			once.Do(func() {
+				go func() {
+					if err := s.registerTools(); err != nil {
+						s.Abort(err)
+					}
+				}()
+			})
+		}
+		hooks.AddAfterInitialize(func(context.Context, any, *mcp.InitializeRequest, *mcp.InitializeResult) { startRegistering() })
+	}
 	s.mcp = server.NewMCPServer("authingops", version, append(serverOpts, server.WithHooks(hooks))...)
 	if opts.Deferred {
-		// Build the catalog's tools while initialize is answered; tools/list
-		// and tools/call wait for them (hooks above).
-		go func() {
-			if err := s.registerTools(); err != nil {
-				s.Abort(err)
-			}
-		}()
+		time.AfterFunc(registerDelay, startRegistering)
 	} else if err := s.registerTools(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
+// registerDelay is how long a Deferred server waits for initialize before
+// building its tools anyway.
+const registerDelay = 5 * time.Millisecond
+
 // Provide supplies the gate and the policy of a Deferred server and lets
-// waiting requests proceed. Only the first Provide or Abort counts.
+// waiting requests proceed. Only the first Provide or Abort counts; after
+// ProvidePolicy, p must be the policy given there.
 func (s *Server) Provide(g *gate.Gate, p Policy) {
 	select {
 	case <-s.ready:
 		return
 	default:
 	}
-	s.gate, s.policy = g, p
-	if p != nil {
-		s.vis = newVisibility(p)
-	}
+	s.ProvidePolicy(p)
+	s.gate = g
 	close(s.ready)
+}
+
+// ProvidePolicy supplies the policy of a Deferred server before its gate:
+// tools/list, filtered by it, no longer waits for Provide; tool calls do.
+// Only the first ProvidePolicy (or Provide, or Abort) counts.
+func (s *Server) ProvidePolicy(p Policy) {
+	s.policyOnce.Do(func() {
+		s.policy = p
+		if p != nil {
+			s.vis = newVisibility(p)
+		}
+		close(s.policyReady)
+	})
 }
 
 // Abort fails the requests waiting for a Deferred server's gate with err.
@@ -147,6 +182,7 @@ func (s *Server) Abort(err error) {
 	default:
 	}
 	s.readyErr = err
+	s.policyOnce.Do(func() { close(s.policyReady) })
 	close(s.ready)
 }
 
@@ -161,6 +197,24 @@ func (s *Server) awaitReady(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// awaitPolicy waits for the policy (ProvidePolicy or Provide), for Abort
+// or for the end of ctx.
+func (s *Server) awaitPolicy(ctx context.Context) error {
+	select {
+	case <-s.policyReady:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-s.ready:
+		if s.readyErr != nil {
+			return fmt.Errorf("authingops is not ready: %w", s.readyErr)
+		}
+	default:
+	}
+	return nil
 }
 
 // waitReady is the tool middleware holding calls until the gate exists.
@@ -234,7 +288,7 @@ func (s *Server) caller(ctx context.Context) Caller {
 // run or request approval for. mcp-go applies it to tools/list and to
 // tools/call.
 func (s *Server) filterTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
-	if s.awaitReady(ctx) != nil {
+	if s.awaitPolicy(ctx) != nil {
 		return nil
 	}
 	if s.vis == nil {

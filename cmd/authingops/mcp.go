@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/seed-afc46a91/authingops/policy"
 	"github.com/seed-afc46a91/authingops/tools"
 )
 
@@ -97,6 +98,9 @@ func runMCPStdio(cmd *cobra.Command, rf *runtimeFlags, e tools.Exposure, caller 
 	// Loading the policies makes much short-lived garbage; collecting it
 	// sooner keeps the peak RSS of a desktop-spawned server lower.
 	gcPercent := debug.SetGCPercent(50)
+	// tools/list needs only the policies: list with them while the audit
+	// store and the sandbox or Authing client open.
+	rf.onPolicy = func(p *policy.Engine) { srv.ProvidePolicy(p) }
 	go func() {
 		rt, err := rf.open(ctx)
 		debug.SetGCPercent(gcPercent)

@@ -39,6 +39,10 @@ type runtimeFlags struct {
 	config      string
 	auditReads  bool
 	cmd         *cobra.Command
+	// onPolicy, when set, receives the policy engine as soon as it is
+	// loaded, before the audit store and the Authing client (or sandbox)
+	// are ready: the MCP stdio server lists tools with it meanwhile.
+	onPolicy func(*policy.Engine)
 }
 
 func (f *runtimeFlags) register(cmd *cobra.Command) { f.registerLevel(cmd, "info") }
@@ -106,6 +110,18 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The policies first: they take longest, and nothing else needs to be
+	// open to load them (--sandbox means the starter policies unless
+	// --policies is given).
+	if f.sandbox && f.policy.policies == "" && !f.policy.starter {
+		f.policy.starter = true
+	}
+	if rt.policy, _, err = f.policy.loadPolicies(nil); err != nil {
+		return nil, err
+	}
+	if f.onPolicy != nil {
+		f.onPolicy(rt.policy)
+	}
 	if f.sandbox {
 		if key == nil {
 			// The sandbox lives as long as this process: a random key loses
@@ -123,14 +139,8 @@ func (f *runtimeFlags) open(ctx context.Context) (rt *runtime, err error) {
 		if rt.client, err = authing.NewClient(opts); err != nil {
 			return nil, err
 		}
-		if f.policy.policies == "" && !f.policy.starter {
-			f.policy.starter = true
-		}
 		rt.log.Info().Str("host", srv.URL()).Msg("sandbox started with demo data")
 	} else if rt.client, err = f.authing.client(ctx, rt.log); err != nil {
-		return nil, err
-	}
-	if rt.policy, _, err = f.policy.loadPolicies(nil); err != nil {
 		return nil, err
 	}
 	var redactor *audit.Redactor
