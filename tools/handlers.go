@@ -75,10 +75,23 @@ func (s *Server) runOperation(ctx context.Context, req mcp.CallToolRequest, op *
 	res, err := s.gate.Execute(ctx, call)
 	if err != nil {
 		// The gate itself failed (the audit log cannot be written, the
-		// context ended): a protocol error, never a tool result.
-		return nil, fmt.Errorf("%s: %w", op.Name, err)
+		// context ended): a protocol error, never a tool result. The store's
+		// own error can name hosts or files, so it goes to the log only.
+		s.log.Error().Err(err).Str("op", op.Name).Str("caller", caller.ID).Msg("mcp: the gate failed")
+		return nil, gateFailure(op.Name, err)
 	}
 	return s.render(res), nil
+}
+
+// gateFailure is the fixed text of a protocol error for a gate failure.
+func gateFailure(op string, err error) error {
+	switch {
+	case errors.Is(err, gate.ErrAuditUnavailable):
+		return fmt.Errorf("%s: %w (an operator must restore the audit store)", op, gate.ErrAuditUnavailable)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: the request ended before the call ran", op)
+	}
+	return fmt.Errorf("%s: internal error; nothing was run", op)
 }
 
 // deniedAnyway reports whether the policy denies c as the gate will ask it.
