@@ -181,3 +181,18 @@ func TestPingNeedsAReachableAuthing(t *testing.T) {
 		t.Fatal("the error shows the secret")
 	}
 }
+
+func TestTransientTokenFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	c, f := setup(t)
+	f.tokenFailures.Store(2)
+	if _, err := c.CreateUser(context.Background(), &authing.CreateUserRequest{Username: authing.Ptr("ada")}); err != nil {
+		t.Fatalf("call after two failed token requests: %v", err)
+	}
+	if n := f.tokenCalls.Load(); n != 3 {
+		t.Fatalf("token requests = %d, want 3", n)
+	}
+	if n := len(f.recorded()); n != 1 {
+		t.Fatalf("the write was sent %d times", n)
+	}
+}

@@ -34,6 +34,8 @@ type fakeAuthing struct {
 	srv         *httptest.Server
 	tokenCalls  atomic.Int64
 	tokenSerial atomic.Int64
+	// tokenFailures makes the next token requests answer HTTP 503.
+	tokenFailures atomic.Int64
 	expiresIn   int64
 
 	mu       sync.Mutex
@@ -70,6 +72,10 @@ func (f *fakeAuthing) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if r.URL.Path == "/api/v3/get-management-token" {
 		f.tokenCalls.Add(1)
+		if f.tokenFailures.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		var in struct{ AccessKeyID, AccessKeySecret string }
 		_ = json.Unmarshal(body, &in)
 		if in.AccessKeyID != testKeyID || in.AccessKeySecret != testKeySecret {

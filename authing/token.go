@@ -88,7 +88,25 @@ func (s *tokenSource) fetch(f *tokenFetch) {
 		ExpiresIn   int64  `json:"expires_in"`
 	}
 	body, _ := json.Marshal(map[string]string{"accessKeyId": s.keyID, "accessKeySecret": s.keySecret})
-	err := s.client.roundTrip(ctx, epGetManagementToken, tokenPath, nil, body, "", "", &data)
+	// Issuing a token changes nothing that matters, so transient failures are
+	// retried like a read's.
+	var err error
+	retry := s.client.retry
+	for attempt := 1; ; attempt++ {
+		err = s.client.roundTrip(ctx, epGetManagementToken, tokenPath, nil, body, "", "", &data)
+		if err == nil || !retryable(err) || attempt >= retry.MaxAttempts {
+			break
+		}
+		t := time.NewTimer(retry.backoff(attempt, err))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
 	if err == nil && data.AccessToken == "" {
 		err = &DecodeError{Operation: epGetManagementToken.name, HTTPStatus: 200, Err: errNoToken}
 	}

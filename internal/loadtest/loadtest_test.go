@@ -165,7 +165,9 @@ func TestLoadUnderInjectedFaults(t *testing.T) {
 func loadUnderInjectedFaults(t *testing.T, kind string) {
 	// About 20% of requests meet a fault: error envelopes, HTTP 502/503,
 	// dropped connections (some after the write ran), slow answers.
-	f := newFixture(t, authing.RetryPolicy{MaxAttempts: 8, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond})
+	// About 17% of attempts fail; twelve attempts make a read fail with a
+	// probability near 1e-9, so a failed read means retries are broken.
+	f := newFixture(t, authing.RetryPolicy{MaxAttempts: 12, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond})
 	for _, fl := range []authingtest.Fault{
 		{Kind: authingtest.FaultEnvelope, StatusCode: 503, Probability: 0.04},
 		{Kind: authingtest.FaultEnvelope, StatusCode: 429, Probability: 0.04},
