@@ -36,7 +36,7 @@ type fakeAuthing struct {
 	tokenSerial atomic.Int64
 	// tokenFailures makes the next token requests answer HTTP 503.
 	tokenFailures atomic.Int64
-	expiresIn   int64
+	expiresIn     int64
 
 	mu       sync.Mutex
 	requests []recorded
