@@ -47,11 +47,7 @@ func lookup(name string) (*authing.Operation, error) {
 	if op, ok := authing.LookupOperation(name); ok {
 		return op, nil
 	}
-	msg := fmt.Sprintf("unknown operation %q", name)
-	if s := kvargs.Suggest(name, 5); len(s) > 0 {
-		msg += "; did you mean " + strings.Join(s, ", ") + "?"
-	}
-	return nil, &ValidationError{Problem: msg}
+	return nil, &ValidationError{Problem: kvargs.UnknownOperation(name)}
 }
 
 // validate checks args against the operation's input schema.

@@ -101,11 +101,7 @@ func lookup(name string) (*authing.Operation, error) {
 	if op, ok := authing.LookupOperation(name); ok {
 		return op, nil
 	}
-	msg := fmt.Sprintf("unknown operation %q", name)
-	if s := kvargs.Suggest(name, 5); len(s) > 0 {
-		msg += "; did you mean " + strings.Join(s, ", ") + "?"
-	}
-	return nil, errors.New(msg + " (authingops call --list shows every operation)")
+	return nil, errors.New(kvargs.UnknownOperation(name) + " (authingops call --list shows every operation)")
 }
 
 // callArgs builds the JSON arguments from words or --json, not both.

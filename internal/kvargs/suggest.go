@@ -1,6 +1,7 @@
 package kvargs
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -32,4 +33,14 @@ func Suggest(name string, n int) []string {
 		out = append(out, c.name)
 	}
 	return out
+}
+
+// UnknownOperation explains that name is not in the catalog and names the
+// closest operations.
+func UnknownOperation(name string) string {
+	msg := fmt.Sprintf("unknown operation %q", name)
+	if s := Suggest(name, 5); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, ", ") + "?"
+	}
+	return msg
 }
